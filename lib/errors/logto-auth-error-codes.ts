@@ -1,0 +1,15 @@
+/**
+ * The `code` field of every error body. The first five are Logto's own contract
+ * (https://docs.logto.io, "Protect your API"); keep them byte for byte.
+ */
+export const LogtoAuthErrorCode = {
+  AuthorizationHeaderMissing: 'auth.authorization_header_missing',
+  AuthorizationTokenTypeNotSupported: 'auth.authorization_token_type_not_supported',
+  AuthorizationTokenInvalidFormat: 'auth.authorization_token_invalid_format',
+  InvalidToken: 'invalid_token',
+  InsufficientScope: 'insufficient_scope',
+  JwksUnavailable: 'auth.jwks_unavailable',
+  ExecutionContextNotSupported: 'auth.execution_context_not_supported',
+} as const;
+
+export type LogtoAuthErrorCode = (typeof LogtoAuthErrorCode)[keyof typeof LogtoAuthErrorCode];

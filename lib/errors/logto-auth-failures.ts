@@ -1,0 +1,68 @@
+import { HttpStatus } from '@nestjs/common';
+import { LogtoAuthErrorCode } from './logto-auth-error-codes';
+
+/** The RFC 6750 §3.1 error codes a Bearer challenge may carry. */
+export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+
+export interface LogtoAuthFailureRule {
+  readonly status: HttpStatus;
+  readonly code: LogtoAuthErrorCode;
+  /** Absent when the request carried no bearer credentials at all (RFC 6750 §3: no error code then). */
+  readonly bearerError?: BearerErrorCode;
+  /** A fixed sentence: never the token, never an expected issuer or audience, never a library's text. */
+  readonly description: string;
+}
+
+const C = LogtoAuthErrorCode;
+const unauthorized = (code: LogtoAuthErrorCode, bearerError: BearerErrorCode | undefined, description: string) =>
+  ({ status: HttpStatus.UNAUTHORIZED, code, bearerError, description }) as const;
+const invalidToken = (description: string) => unauthorized(C.InvalidToken, 'invalid_token', description);
+
+/** Every way a request can be refused, and exactly what the client is told. */
+export const LOGTO_AUTH_FAILURES = {
+  header_missing: unauthorized(C.AuthorizationHeaderMissing, undefined, 'The Authorization header is missing.'),
+  scheme_not_bearer: unauthorized(
+    C.AuthorizationTokenTypeNotSupported,
+    undefined,
+    'The Authorization header must use the Bearer scheme.',
+  ),
+  invalid_header_format: unauthorized(
+    C.AuthorizationTokenInvalidFormat,
+    'invalid_request',
+    'The Authorization header must be the word Bearer, spaces and one token (RFC 6750 section 2.1).',
+  ),
+  opaque_token: invalidToken(
+    'The access token is opaque, not a JWT: request it with the resource parameter set to this API resource indicator.',
+  ),
+  encrypted_token: invalidToken('Encrypted (JWE) access tokens are not supported.'),
+  malformed_token: invalidToken('The access token is not a well-formed signed JWT.'),
+  algorithm_not_allowed: invalidToken('The access token is signed with an algorithm this API does not accept.'),
+  wrong_token_type: invalidToken('The token is not an access token (the typ header must be at+jwt).'),
+  unsupported_critical_header: invalidToken('The access token has header parameters this API does not understand.'),
+  wrong_issuer: invalidToken('The access token was issued by an issuer this API does not trust.'),
+  wrong_audience: invalidToken('The access token was not issued for this API.'),
+  expired: invalidToken('The access token has expired.'),
+  not_yet_valid: invalidToken('The access token is not valid yet.'),
+  issued_in_future: invalidToken('The access token was issued in the future.'),
+  invalid_claims: invalidToken('The access token lacks a required claim or has a claim of the wrong type.'),
+  unknown_key: invalidToken('The access token is signed with a key this API does not know.'),
+  bad_signature: invalidToken('The access token signature is invalid.'),
+  insufficient_scope: {
+    status: HttpStatus.FORBIDDEN,
+    code: C.InsufficientScope,
+    bearerError: 'insufficient_scope',
+    description: 'The access token lacks a scope this resource requires.',
+  },
+  jwks_unavailable: {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    code: C.JwksUnavailable,
+    description: 'The signing keys could not be retrieved; try again later.',
+  },
+  execution_context_not_supported: {
+    status: HttpStatus.FORBIDDEN,
+    code: C.ExecutionContextNotSupported,
+    description: 'LogtoAuthGuard cannot authenticate this kind of request; mark the handler @Public() or use HTTP.',
+  },
+} as const satisfies Record<string, LogtoAuthFailureRule>;
+
+export type LogtoAuthFailure = keyof typeof LOGTO_AUTH_FAILURES;

@@ -1,0 +1,16 @@
+export { LogtoAuthModule } from './logto-auth.module';
+export { LogtoAuthGuard } from './logto-auth.guard';
+export { LogtoStrategy } from './logto.strategy';
+export { Scopes } from './decorators/scopes.decorator';
+export { AnyScope } from './decorators/any-scope.decorator';
+export { Public } from './decorators/public.decorator';
+export { CurrentUser } from './decorators/current-user.decorator';
+export { LogtoAuthException } from './errors/logto-auth.exception';
+export type { LogtoAuthExceptionDetails } from './errors/logto-auth.exception';
+export { LogtoAuthErrorCode } from './errors/logto-auth-error-codes';
+export type { LogtoAuthFailure } from './errors/logto-auth-failures';
+export { LOGTO_AUTH_OPTIONS, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
+export type { LogtoSigningAlgorithm } from './logto-auth.constants';
+export type { ResolvedLogtoAuthOptions } from './logto-auth.options';
+export type { LogtoAuthModuleOptions, LogtoAuthOptionsFactory } from './interfaces/logto-auth-module-options.interface';
+export type { LogtoUser, LogtoAccessTokenClaims } from './interfaces/logto-user.interface';

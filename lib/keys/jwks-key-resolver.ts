@@ -1,0 +1,134 @@
+import { Logger } from '@nestjs/common';
+import { KeyObject } from 'node:crypto';
+import { JwksClient } from 'jwks-rsa';
+import { LogtoAuthException } from '../errors/logto-auth.exception';
+import { LogtoSigningAlgorithm } from '../logto-auth.constants';
+import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
+import { importVerificationKeys, keyFitsAlgorithm, VerificationKey } from './verification-key';
+
+const RETRY_AFTER_FAILURE_MS = 1_000;
+const FLOOD_LOG_THRESHOLD = 100;
+
+type KeysRemovedListener = (kids: readonly string[]) => void;
+
+/**
+ * The signing key for a `kid`, from the configured JWKS through jwks-rsa, hardened so that no token
+ * can steer it: one fetch at a time (single flight); unknown kids refetch at most once per cooldown
+ * (an attacker's random kids cannot hammer the issuer); a total deadline on every fetch; the last
+ * good key set kept when the JWKS is down; and a 503, not a 401, when no key can be had at all.
+ */
+export class JwksKeyResolver {
+  private readonly logger = new Logger('LogtoAuth');
+  private readonly client: JwksClient;
+  private keysByKid = new Map<string, VerificationKey[]>();
+  private fetchedAt = -Infinity;
+  private attemptedAt = -Infinity;
+  private lastAttemptFailed = false;
+  private inFlight: Promise<void> | undefined;
+  private unknownKidsAbsorbed = 0;
+  private readonly removedListeners: KeysRemovedListener[] = [];
+
+  constructor(private readonly options: ResolvedLogtoAuthOptions) {
+    this.client = new JwksClient({
+      jwksUri: options.jwksUri,
+      timeout: options.jwksTimeoutMs,
+      cache: false, // caching, rate limiting and fallback are done here, where they can be reasoned about together
+      rateLimit: false,
+    });
+  }
+
+  /** Called with the kids that a refresh found gone, so whatever they verified can be forgotten. */
+  onKeysRemoved(listener: KeysRemovedListener): void {
+    this.removedListeners.push(listener);
+  }
+
+  async getKey(kid: string, alg: LogtoSigningAlgorithm): Promise<KeyObject> {
+    if (Date.now() - this.fetchedAt >= this.options.jwksCacheMaxAgeMs && this.mayFetch()) await this.refresh();
+    let key = this.find(kid, alg);
+    if (!key && this.mayFetch()) {
+      await this.refresh();
+      key = this.find(kid, alg);
+    } else if (!key) {
+      this.absorbUnknownKid();
+    }
+    if (key) return key;
+    if (this.lastAttemptFailed) {
+      throw new LogtoAuthException('jwks_unavailable', { retryAfterSeconds: this.secondsUntilNextFetch() });
+    }
+    throw new LogtoAuthException('unknown_key');
+  }
+
+  private find(kid: string, alg: LogtoSigningAlgorithm): KeyObject | undefined {
+    return this.keysByKid.get(kid)?.find((candidate) => keyFitsAlgorithm(candidate, alg))?.key;
+  }
+
+  private mayFetch(): boolean {
+    if (this.inFlight) return true;
+    const wait = this.lastAttemptFailed ? RETRY_AFTER_FAILURE_MS : this.options.jwksCooldownMs;
+    return Date.now() - this.attemptedAt >= wait;
+  }
+
+  private secondsUntilNextFetch(): number {
+    const wait = this.lastAttemptFailed ? RETRY_AFTER_FAILURE_MS : this.options.jwksCooldownMs;
+    return Math.max(1, Math.ceil((this.attemptedAt + wait - Date.now()) / 1000));
+  }
+
+  private refresh(): Promise<void> {
+    this.inFlight ??= this.fetchKeys().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.attemptedAt = Date.now();
+    try {
+      const jwks = await withDeadline(this.client.getKeys(), this.options.jwksTimeoutMs);
+      if (!Array.isArray(jwks)) throw new Error('the response has no "keys" array');
+      const { keys, skipped } = importVerificationKeys(jwks);
+      if (keys.length === 0) throw new Error('the key set has no usable signing key');
+      if (skipped > 0) this.logger.warn(`JWKS: ignored ${skipped} key(s) that cannot verify signatures`);
+      this.replaceKeys(keys);
+    } catch (error) {
+      if (!this.lastAttemptFailed) {
+        const stale = this.keysByKid.size > 0 ? '; verifying with the last good key set' : '';
+        this.logger.error(`JWKS unreachable at ${this.options.jwksUri}: ${describe(error)}${stale}`);
+      }
+      this.lastAttemptFailed = true;
+      return;
+    }
+    if (this.lastAttemptFailed) this.logger.log(`JWKS reachable again at ${this.options.jwksUri}`);
+    this.lastAttemptFailed = false;
+    this.fetchedAt = this.attemptedAt;
+  }
+
+  private replaceKeys(keys: VerificationKey[]): void {
+    const next = new Map<string, VerificationKey[]>();
+    for (const key of keys) next.set(key.kid, [...(next.get(key.kid) ?? []), key]);
+    const removed = [...this.keysByKid.keys()].filter((kid) => !next.has(kid));
+    this.keysByKid = next;
+    this.unknownKidsAbsorbed = 0;
+    if (removed.length > 0) this.removedListeners.forEach((listener) => listener(removed));
+  }
+
+  private absorbUnknownKid(): void {
+    if (++this.unknownKidsAbsorbed === FLOOD_LOG_THRESHOLD) {
+      this.logger.warn(
+        `JWKS: ${FLOOD_LOG_THRESHOLD} tokens with unknown key ids refused without refetching (cooldown in force)`,
+      );
+    }
+  }
+}
+
+// jwks-rsa's timeout is a socket idle timeout; a server that trickles bytes would never trip it.
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (error && typeof error === 'object' && 'errorMsg' in error) return String(error.errorMsg);
+  return String(error);
+}

@@ -1,0 +1,63 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
+import { LogtoSigningAlgorithm } from '../logto-auth.constants';
+
+export interface VerificationKey {
+  readonly kid: string;
+  readonly key: KeyObject;
+  /** The JWK's own `alg`, when it names one: the key then serves that algorithm only. */
+  readonly alg?: string;
+}
+
+const CURVE_OF: Partial<Record<LogtoSigningAlgorithm, string>> = {
+  ES256: 'prime256v1',
+  ES384: 'secp384r1',
+  ES512: 'secp521r1',
+};
+const PUBLIC_MEMBERS: Record<string, readonly string[]> = { EC: ['kty', 'crv', 'x', 'y'], RSA: ['kty', 'n', 'e'] };
+const MIN_RSA_BITS = 2048; // RFC 7518 §3.3
+
+/**
+ * Turns a JWKS `keys` array into public verification keys. Entries that must never verify a
+ * signature are dropped: encryption keys, keys whose key_ops exclude verify, keys carrying private
+ * parts, unsupported types, short RSA moduli (RFC 7517 §4.2-4.3, RFC 8725 §3.5).
+ */
+export function importVerificationKeys(jwks: readonly unknown[]): { keys: VerificationKey[]; skipped: number } {
+  const keys: VerificationKey[] = [];
+  for (const entry of jwks) {
+    const key = importJwk(entry);
+    if (key) keys.push(key);
+  }
+  return { keys, skipped: jwks.length - keys.length };
+}
+
+function importJwk(entry: unknown): VerificationKey | undefined {
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const jwk = entry as Record<string, unknown>;
+  const members = typeof jwk.kty === 'string' ? PUBLIC_MEMBERS[jwk.kty] : undefined;
+  const usable =
+    members !== undefined &&
+    typeof jwk.kid === 'string' &&
+    jwk.kid !== '' &&
+    (jwk.use === undefined || jwk.use === 'sig') &&
+    (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) &&
+    !('d' in jwk) &&
+    (jwk.alg === undefined || typeof jwk.alg === 'string');
+  if (!usable) return undefined;
+  try {
+    const key = createPublicKey({ key: Object.fromEntries(members.map((m) => [m, jwk[m]])), format: 'jwk' });
+    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
+      return undefined;
+    }
+    return { kid: jwk.kid as string, key, ...(jwk.alg !== undefined && { alg: jwk.alg as string }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 8725 §3.1: the key's type and curve must be those of the algorithm the token names. */
+export function keyFitsAlgorithm({ key, alg: keyAlg }: VerificationKey, alg: LogtoSigningAlgorithm): boolean {
+  if (keyAlg !== undefined && keyAlg !== alg) return false;
+  const curve = CURVE_OF[alg];
+  if (curve) return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === curve;
+  return key.asymmetricKeyType === 'rsa';
+}

@@ -1,0 +1,133 @@
+import { DEFAULT_ALGORITHMS, DEFAULTS, LogtoSigningAlgorithm, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
+import { LogtoAuthModuleOptions } from './interfaces/logto-auth-module-options.interface';
+
+/** The options after defaults and validation: what every provider of the module reads. */
+export interface ResolvedLogtoAuthOptions {
+  readonly issuers: readonly string[];
+  readonly jwksUri: string;
+  readonly audiences: readonly string[];
+  readonly algorithms: readonly LogtoSigningAlgorithm[];
+  readonly clockTolerance: number;
+  readonly global: boolean;
+  readonly realm: string;
+  readonly jwksTimeoutMs: number;
+  readonly jwksCooldownMs: number;
+  readonly jwksCacheMaxAgeMs: number;
+}
+
+class LogtoAuthOptionsError extends Error {
+  constructor(option: string, problem: string) {
+    super(`LogtoAuthModule: option "${option}" ${problem}`);
+    this.name = 'LogtoAuthOptionsError';
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// Quoted into WWW-Authenticate as is: RFC 9110 §5.6.4 qdtext without quote or backslash.
+const SAFE_REALM = /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * Applies defaults and refuses, at start-up, any configuration that would open a door:
+ * no audience, no key source, plain HTTP to a remote host, `none` or HMAC algorithms.
+ */
+export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): ResolvedLogtoAuthOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new LogtoAuthOptionsError('options', 'must be an object');
+  }
+  const endpoint = options.endpoint === undefined ? undefined : trimTrailingSlashes(requireUrl('endpoint', options.endpoint));
+  if (endpoint === undefined && (options.issuer === undefined || options.jwksUri === undefined)) {
+    throw new LogtoAuthOptionsError('endpoint', 'is required unless both "issuer" and "jwksUri" are given');
+  }
+  const issuers = options.issuer === undefined ? [`${endpoint}/oidc`] : nonEmptyList('issuer', options.issuer);
+  issuers.forEach((issuer) => requireUrl('issuer', issuer));
+  const jwksUri = requireUrl('jwksUri', options.jwksUri ?? `${endpoint}/oidc/jwks`);
+
+  return Object.freeze({
+    issuers,
+    jwksUri,
+    audiences: nonEmptyList('audience', options.audience),
+    algorithms: resolveAlgorithms(options.algorithms),
+    clockTolerance: nonNegativeNumber('clockTolerance', options.clockTolerance, DEFAULTS.clockTolerance, 300),
+    global: optionalBoolean('global', options.global, true),
+    realm: resolveRealm(options.realm),
+    jwksTimeoutMs: nonNegativeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs, 60_000, 1),
+    jwksCooldownMs: nonNegativeNumber('jwksCooldownMs', options.jwksCooldownMs, DEFAULTS.jwksCooldownMs, 3_600_000),
+    jwksCacheMaxAgeMs: nonNegativeNumber(
+      'jwksCacheMaxAgeMs',
+      options.jwksCacheMaxAgeMs,
+      DEFAULTS.jwksCacheMaxAgeMs,
+      24 * 3_600_000,
+      1_000,
+    ),
+  });
+}
+
+function nonEmptyList(option: string, value: unknown): readonly string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string' && item !== '')) {
+    throw new LogtoAuthOptionsError(option, 'must be a non-empty string or a non-empty array of non-empty strings');
+  }
+  return Object.freeze([...new Set(list as string[])]);
+}
+
+// Keys and issuer identity fetched over plain HTTP could be swapped by anyone on the path (RFC 8725 §3.1).
+function requireUrl(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new LogtoAuthOptionsError(option, 'must be a non-empty URL string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LogtoAuthOptionsError(option, `is not a valid URL`);
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new LogtoAuthOptionsError(option, 'must use https (plain http is allowed only for localhost)');
+  }
+  return value;
+}
+
+function trimTrailingSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+// RFC 8725 §3.1-3.2: `none` would skip the signature and HMAC would let a public key act as the secret.
+function resolveAlgorithms(algorithms: readonly string[] | undefined): readonly LogtoSigningAlgorithm[] {
+  if (algorithms === undefined) return DEFAULT_ALGORITHMS;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) {
+    throw new LogtoAuthOptionsError('algorithms', 'must be a non-empty array');
+  }
+  for (const alg of algorithms) {
+    if (typeof alg === 'string' && (alg.toLowerCase() === 'none' || /^hs/i.test(alg))) {
+      throw new LogtoAuthOptionsError(
+        'algorithms',
+        `names "${alg}", which is never accepted: only asymmetric algorithms can be verified with public keys`,
+      );
+    }
+    if (!(SUPPORTED_ALGORITHMS as readonly unknown[]).includes(alg)) {
+      throw new LogtoAuthOptionsError('algorithms', `names "${String(alg)}"; supported: ${SUPPORTED_ALGORITHMS.join(', ')}`);
+    }
+  }
+  return Object.freeze([...new Set(algorithms as LogtoSigningAlgorithm[])]);
+}
+
+function nonNegativeNumber(option: string, value: unknown, fallback: number, max: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new LogtoAuthOptionsError(option, `must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function optionalBoolean(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new LogtoAuthOptionsError(option, 'must be a boolean');
+  return value;
+}
+
+function resolveRealm(realm: unknown): string {
+  if (realm === undefined) return DEFAULTS.realm;
+  if (typeof realm !== 'string' || !SAFE_REALM.test(realm)) {
+    throw new LogtoAuthOptionsError('realm', 'must be printable ASCII without double quotes or backslashes');
+  }
+  return realm;
+}

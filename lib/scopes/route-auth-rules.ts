@@ -1,0 +1,49 @@
+import { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ANY_SCOPE_KEY, IS_PUBLIC_KEY, SCOPES_KEY } from '../logto-auth.constants';
+import { LogtoAuthException } from '../errors/logto-auth.exception';
+
+/** What a route asks of its caller, read once per handler from the decorators. */
+export interface RouteAuthRules {
+  readonly isPublic: boolean;
+  /** `@Scopes()` of class and handler together: every one is required. */
+  readonly allOf: readonly string[];
+  /** One group per `@AnyScope()`: at least one scope of each group is required. */
+  readonly anyOf: readonly (readonly string[])[];
+}
+
+/** Decorator metadata never changes after class definition, so it is read once per class and handler. */
+export class RouteAuthRulesReader {
+  private readonly cache = new WeakMap<object, WeakMap<object, RouteAuthRules>>();
+
+  constructor(private readonly reflector: Reflector) {}
+
+  read(context: ExecutionContext): RouteAuthRules {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byController = this.cache.get(handler);
+    if (!byController) this.cache.set(handler, (byController = new WeakMap()));
+    let rules = byController.get(controller);
+    if (!rules) byController.set(controller, (rules = this.readUncached(handler, controller)));
+    return rules;
+  }
+
+  private readUncached(handler: object, controller: object): RouteAuthRules {
+    const targets = [controller, handler] as Parameters<Reflector['get']>[1][];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets.slice().reverse()) === true;
+    const allOf = new Set(targets.flatMap((target) => this.reflector.get<string[]>(SCOPES_KEY, target) ?? []));
+    const anyOf = targets.flatMap((target) => this.reflector.get<string[][]>(ANY_SCOPE_KEY, target) ?? []);
+    return Object.freeze({ isPublic, allOf: Object.freeze([...allOf]), anyOf: Object.freeze(anyOf) });
+  }
+}
+
+/** Exact, per-item matching: `read` never satisfies `read:documents`, nor the other way round. */
+export function assertScopes(granted: readonly string[], { allOf, anyOf }: RouteAuthRules): void {
+  if (allOf.length === 0 && anyOf.length === 0) return;
+  const has = new Set(granted);
+  const missingGroups = anyOf.filter((group) => !group.some((scope) => has.has(scope)));
+  if (missingGroups.length > 0 || !allOf.every((scope) => has.has(scope))) {
+    const required = new Set([...allOf, ...missingGroups.flat()]);
+    throw new LogtoAuthException('insufficient_scope', { requiredScopes: [...required] });
+  }
+}

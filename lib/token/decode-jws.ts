@@ -1,0 +1,37 @@
+import { LogtoAuthException } from '../errors/logto-auth.exception';
+
+export interface DecodedJws {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+// RFC 7515 §2 / §7.1: base64url without padding; the signature of an asymmetric JWS is never empty.
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Splits a JWS compact serialization and parses header and payload, without verifying anything.
+ * Only shape is judged here; what the fields say is judged by the access-token rules.
+ */
+export function decodeJws(token: string): DecodedJws {
+  const parts = token.split('.');
+  if (parts.length === 1) throw new LogtoAuthException('opaque_token');
+  if (parts.length === 5) throw new LogtoAuthException('encrypted_token');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) {
+    throw new LogtoAuthException('malformed_token');
+  }
+  return { header: parseJsonObject(parts[0]), payload: parseJsonObject(parts[1]) };
+}
+
+function parseJsonObject(segment: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(strictUtf8.decode(Buffer.from(segment, 'base64url')));
+  } catch {
+    throw new LogtoAuthException('malformed_token');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new LogtoAuthException('malformed_token');
+  }
+  return value as Record<string, unknown>;
+}
