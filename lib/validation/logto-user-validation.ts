@@ -46,7 +46,7 @@ export class LogtoUserValidation implements OnModuleInit {
       return this.moduleRef.get(validator, { strict: false });
     } catch {
       throw new Error(
-        `LogtoAuthModule: option "validator" names ${validator.name}, which no module provides: add it to the providers of a module`,
+        `LogtoAuthModule: option "validator" names ${validator.name}, which no module provides: add it to the providers of a module (default scope)`,
       );
     }
   }
