@@ -49,13 +49,23 @@ function markHandlers(app: INestApplication): void {
   for (const module of app.get(ModulesContainer).values()) {
     for (const { metatype } of module.controllers.values()) {
       if (typeof metatype !== 'function') continue;
-      for (const key of Object.getOwnPropertyNames(metatype.prototype)) {
-        const descriptor = Object.getOwnPropertyDescriptor(metatype.prototype, key);
-        if (key === 'constructor' || typeof descriptor?.value !== 'function') continue;
-        if (Reflect.getMetadata(METHOD_METADATA, descriptor.value) === undefined) continue;
+      for (const [key, descriptor] of handlerDescriptors(metatype.prototype)) {
         const rules = readRouteAuthRules(reflector, descriptor.value, metatype);
         ApiExtension(RULES_EXTENSION, rules)(metatype.prototype, key, descriptor);
       }
     }
   }
+}
+
+/** Route handlers of a controller, inherited ones included (the nearest definition of each name wins). */
+function handlerDescriptors(prototype: object): Map<string, PropertyDescriptor> {
+  const handlers = new Map<string, PropertyDescriptor>();
+  for (let proto = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+      if (key === 'constructor' || handlers.has(key) || typeof descriptor?.value !== 'function') continue;
+      if (Reflect.getMetadata(METHOD_METADATA, descriptor.value) !== undefined) handlers.set(key, descriptor);
+    }
+  }
+  return handlers;
 }

@@ -1,8 +1,8 @@
-import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject } from '@nestjs/swagger';
+import { Controller, Get, INestApplication } from '@nestjs/common';
+import { ApiOperation, DocumentBuilder, OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogtoAuthModule } from '../../lib';
+import { LogtoAuthModule, Public, Scopes } from '../../lib';
 import { addLogtoBearerAuth, createLogtoSwaggerDocument } from '../../lib/swagger';
 import { DocumentsController } from '../helpers/documents.controller';
 import { CurrentOrganizationController, OrganizationMembersController } from '../helpers/organizations.controller';
@@ -10,6 +10,24 @@ import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS, createTestApp } from '../helpers/test-app';
+
+class ReportsBase {
+  @Get()
+  @ApiOperation({ summary: 'List reports', description: 'Lists the reports of the caller.' })
+  list() {
+    return [];
+  }
+}
+
+@Controller('reports')
+@Scopes('read:reports')
+class ReportsController extends ReportsBase {
+  @Get('status')
+  @Public()
+  status() {
+    return { ok: true };
+  }
+}
 
 describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
   const key = createTestKey('ES384');
@@ -21,7 +39,7 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
     jwks = await startJwksServer([key.jwk]);
     app = await createTestApp(adapter, {
       imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE })],
-      controllers: [DocumentsController, OrganizationMembersController, CurrentOrganizationController],
+      controllers: [DocumentsController, OrganizationMembersController, CurrentOrganizationController, ReportsController],
     });
     const config = addLogtoBearerAuth(new DocumentBuilder().setTitle('Documents API')).build();
     document = createLogtoSwaggerDocument(app, config);
@@ -42,6 +60,14 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
     expect(document.paths['/documents/search'].get?.description).toBe(
       '**Requires scopes:** `read:documents`\n\n**Requires one of the scopes:** `search:all`, `search:own`',
     );
+  });
+
+  it("appends to an @ApiOperation() description, also on inherited handlers", () => {
+    expect(document.paths['/reports'].get).toMatchObject({
+      summary: 'List reports',
+      description: 'Lists the reports of the caller.\n\n**Requires scopes:** `read:reports`',
+    });
+    expect(document.paths['/reports/status'].get?.security).toEqual([]);
   });
 
   it('shows organization requirements', () => {
