@@ -1,8 +1,4 @@
-/** The part of `@nestjs/swagger`'s `DocumentBuilder` this helper uses (so this file needs no import of it). */
-export interface BearerAuthDocumentBuilder {
-  addBearerAuth(options?: Record<string, unknown>, name?: string): this;
-  addSecurityRequirements(name: string, requirements?: string[]): this;
-}
+import type { DocumentBuilder } from '@nestjs/swagger';
 
 /** The name of the security scheme `addLogtoBearerAuth` adds, unless told otherwise. */
 export const LOGTO_SECURITY_SCHEME = 'logto';
@@ -14,7 +10,7 @@ export const LOGTO_SECURITY_SCHEME = 'logto';
  * @example
  * const config = addLogtoBearerAuth(new DocumentBuilder().setTitle('Documents API')).build();
  */
-export function addLogtoBearerAuth<T extends BearerAuthDocumentBuilder>(builder: T, name = LOGTO_SECURITY_SCHEME): T {
+export function addLogtoBearerAuth(builder: DocumentBuilder, name = LOGTO_SECURITY_SCHEME): DocumentBuilder {
   return builder
     .addBearerAuth(
       {
