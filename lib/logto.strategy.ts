@@ -44,7 +44,7 @@ export class LogtoStrategy extends PassportStrategy(JwtStrategy, LOGTO_STRATEGY_
       // passport-jwt copies these three over jsonWebTokenOptions, with undefined when they are not set
       // here: set only there, a token for any audience would pass.
       issuer: options.issuers as string[],
-      audience: acceptedAudiences(options) as string[],
+      audience: acceptedAudiences(options) as string[], // may hold a RegExp, which jsonwebtoken supports
       algorithms: options.algorithms as JwtAlgorithms,
       jsonWebTokenOptions: { clockTolerance: options.clockTolerance },
     });

@@ -94,8 +94,9 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       const noScope = await get(app, token({ scope: '' }));
       expect(noScope.status).toBe(403);
       expect(noScope.body.code).toBe('insufficient_scope');
+      expect(noScope.headers['www-authenticate']).toContain('error="insufficient_scope"');
       const badToken = await get(app, token({ aud: 'https://other.example.com' }));
-      expect(badToken.status).toBe(401);
+      expectRefusal(badToken, 401, 'invalid_token', 'wrong_audience');
       const health = await request(app.getHttpServer()).get('/documents/health');
       expect(health.status).toBe(200);
       expect(calls).toEqual([]);
@@ -156,6 +157,8 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       expect(fromScope.headers['www-authenticate']).toContain('scope="read:documents"');
       const none = await get(app, token({ scope: undefined }));
       expect(none.status).toBe(403);
+      expect(none.body.code).toBe('insufficient_scope');
+      expect(none.headers['www-authenticate']).toContain('scope="read:documents"');
     });
 
     it('refuses a permissions claim that is neither a string nor an array of strings', async () => {
