@@ -9,11 +9,14 @@ import { challengeHeaders } from './errors/www-authenticate';
 import { AuthorizationSource, extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
+import { assertOrganization, RouteParams } from './organizations/assert-organization';
+import { LogtoUserValidation } from './validation/logto-user-validation';
 
-type HttpRequest = AuthorizationSource & { user?: LogtoUser };
+type HttpRequest = AuthorizationSource & { user?: LogtoUser; params?: RouteParams };
 
 /**
- * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`.
+ * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
+ * `@RequireOrganization()` and the `validate` / `validator` option.
  * Registered for all routes by default; with `global: false`, apply it with `@UseGuards(LogtoAuthGuard)`.
  */
 @Injectable()
@@ -25,6 +28,7 @@ export class LogtoAuthGuard implements CanActivate {
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly strategy: LogtoStrategy,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly userValidation: LogtoUserValidation,
     reflector: Reflector,
   ) {
     this.routeRules = new RouteAuthRulesReader(reflector);
@@ -39,7 +43,9 @@ export class LogtoAuthGuard implements CanActivate {
       const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
       const user = await this.verify(token); // -> key -> verified claims -> LogtoUser
       request.user = user; // guards after this one, and @CurrentUser(), read it here
-      assertScopes(user.scopes, rules); // -> scope check -> handler
+      assertScopes(user.scopes, rules); // -> scope check
+      assertOrganization(user, rules.organization, request.params, this.options); // -> organization rules
+      await this.userValidation.assert(user); // -> the application's own rule -> handler
       return true;
     } catch (error) {
       throw this.refuse(context, error);

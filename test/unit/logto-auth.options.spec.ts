@@ -8,9 +8,11 @@ const resolve = (options: Partial<LogtoAuthModuleOptions>) => resolveLogtoAuthOp
 describe('resolveLogtoAuthOptions', () => {
   it('derives issuer and JWKS from the endpoint and applies the defaults', () => {
     expect(resolve({ endpoint: 'https://tenant.logto.app/', audience })).toEqual({
+      tenants: [{ issuers: ['https://tenant.logto.app/oidc'], jwksUri: 'https://tenant.logto.app/oidc/jwks', audiences: [audience] }],
       issuers: ['https://tenant.logto.app/oidc'],
-      jwksUri: 'https://tenant.logto.app/oidc/jwks',
       audiences: [audience],
+      organizations: false,
+      scopeClaim: 'scope',
       algorithms: ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'],
       clockTolerance: 5,
       global: true,
@@ -28,6 +30,7 @@ describe('resolveLogtoAuthOptions', () => {
       audience: [audience, 'https://api2.example.com'],
     });
     expect(resolved.issuers).toEqual(['https://auth.example.com/oidc', 'https://tenant.logto.app/oidc']);
+    expect(resolved.tenants[0].jwksUri).toBe('https://tenant.logto.app/oidc/jwks');
     expect(resolved.audiences).toEqual([audience, 'https://api2.example.com']);
   });
 
