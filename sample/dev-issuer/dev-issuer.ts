@@ -24,6 +24,8 @@ export interface DevIssuer {
   readonly jwksUri: string;
   readonly tokenEndpoint: string;
   readonly tenant: DevTenant;
+  /** Requests to the JWKS endpoint so far: how a test sees that an API refreshed its keys. */
+  readonly jwksRequests: number;
   /** The current signing keys, first one signs. */
   readonly keys: readonly DevSigningKey[];
   /** Restarts the provider with a new key set, on the same address (a key rotation, as Logto does it). */
@@ -41,7 +43,11 @@ export async function startDevIssuer(options: DevIssuerOptions = {}): Promise<De
   const oidc = await import('oidc-provider');
   let keys = options.keys ?? [createEcSigningKey()];
   let handle: RequestListener | undefined;
-  const server = createServer((request, response) => route(handle, request, response));
+  let jwksRequests = 0;
+  const server = createServer((request, response) => {
+    if (request.url?.startsWith(`${MOUNT_PATH}/jwks`)) jwksRequests++;
+    route(handle, request, response);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -66,6 +72,9 @@ export async function startDevIssuer(options: DevIssuerOptions = {}): Promise<De
     jwksUri: `${issuer}/jwks`,
     tokenEndpoint: `${issuer}/token`,
     tenant,
+    get jwksRequests() {
+      return jwksRequests;
+    },
     get keys() {
       return keys;
     },
