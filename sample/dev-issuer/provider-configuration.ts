@@ -1,6 +1,7 @@
 import type { ClientMetadata, Configuration, KoaContextWithOIDC, ResourceServer } from 'oidc-provider' with { 'resolution-mode': 'import' };
 import type * as OidcProvider from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { DevClient, DevTenant, ORGANIZATION_RESOURCE_PREFIX } from './dev-tenant';
+import { memoryAdapterFactory } from './memory-adapter';
 import { DevSigningKey } from './signing-keys';
 
 type OidcErrors = typeof OidcProvider.errors;
@@ -42,6 +43,7 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
   });
 
   return {
+    adapter: memoryAdapterFactory(),
     jwks: { keys: keys.map((key) => ({ ...key })) },
     clients: tenant.clients.map(toClientMetadata),
     // With an EC-only key set the RS256 default for ID tokens has no key: oidc-provider refuses to start.
