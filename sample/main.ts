@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { DEV_API_RESOURCE } from './dev-issuer/dev-tenant';
 import { DevIssuer, startDevIssuer } from './dev-issuer/dev-issuer';
 import { SampleApi, startSampleApi } from './sample-api';
@@ -8,6 +9,8 @@ import { devModeInstructions, tenantModeInstructions } from './startup-instructi
  * Without LOGTO_ENDPOINT: a local Logto-compatible issuer too, and commands to try both.
  */
 async function main(): Promise<void> {
+  // The mode is decided before Nest reads .env, so read it here (variables already set win).
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const external = process.env.LOGTO_ENDPOINT;
   if (external && !process.env.LOGTO_AUDIENCE) {
     console.error('LOGTO_ENDPOINT is set: set LOGTO_AUDIENCE to your API resource indicator too (see README).');

@@ -37,7 +37,7 @@ describe.skipIf(process.platform === 'win32')('npm start without LOGTO_ENDPOINT'
   let run: NpmStart;
   let output: string;
   beforeAll(async () => {
-    run = runNpmStart({ PORT: '0', DEV_ISSUER_PORT: '0', LOGTO_ENDPOINT: undefined, LOGTO_AUDIENCE: undefined });
+    run = runNpmStart({ PORT: '0', DEV_ISSUER_PORT: '0', LOGTO_ENDPOINT: '', LOGTO_AUDIENCE: '' });
     output = await run.waitForOutput(PRINTED_LAST, START_TIMEOUT_MS);
   }, START_TIMEOUT_MS + 5_000);
   afterAll(() => run?.kill());
