@@ -66,7 +66,7 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
         useGrantedResource: () => true,
         getResourceServerInfo(ctx, indicator, oidcClient) {
           const client = tenantClient(oidcClient.clientId);
-          requestedOrganization(ctx);
+          requestedOrganization(ctx); // refuses a non-member before any token is made
           if (indicator === tenant.apiResource) {
             return jwtResource(client, indicator, client.scopes.filter((scope) => tenant.apiScopes.includes(scope)));
           }

@@ -7,7 +7,7 @@ import { accessToken, jwsHeader, jwsPayload, requestToken } from '../helpers/dev
 import { ADAPTERS } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
-const SHORT_TTL_SECONDS = 3;
+const SHORT_TTL_SECONDS = 4; // whole seconds: at least 3 s of validity for the first, accepted, call
 const TENANT = {
   ...DEV_TENANT,
   clients: [
