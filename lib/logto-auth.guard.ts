@@ -5,21 +5,22 @@ import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoStrategy } from './logto.strategy';
 import { LogtoAuthException } from './errors/logto-auth.exception';
 import { jwtErrorReason } from './token/jwt-error-reason';
-import { challengeHeaders } from './errors/www-authenticate';
-import { AuthorizationSource, extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
+import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
-
-type HttpRequest = AuthorizationSource & { user?: LogtoUser };
+import { AuthRequest } from './context/auth-context';
+import { AuthContexts } from './context/auth-contexts';
 
 /**
- * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`.
+ * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`, on
+ * REST controllers, GraphQL resolvers and Socket.IO gateways; other contexts are refused unless `@Public()`.
  * Registered for all routes by default; with `global: false`, apply it with `@UseGuards(LogtoAuthGuard)`.
  */
 @Injectable()
 export class LogtoAuthGuard implements CanActivate {
   private readonly logger = new Logger('LogtoAuth');
   private readonly routeRules: RouteAuthRulesReader;
+  private readonly contexts: AuthContexts;
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
@@ -28,21 +29,21 @@ export class LogtoAuthGuard implements CanActivate {
     reflector: Reflector,
   ) {
     this.routeRules = new RouteAuthRulesReader(reflector);
+    this.contexts = new AuthContexts(this.adapterHost, this.options);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rules = this.routeRules.read(context);
     if (rules.isPublic) return true;
-    if (context.getType() !== 'http') throw new LogtoAuthException('execution_context_not_supported');
-    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const channel = this.contexts.of(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
     try {
-      const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
-      const user = await this.verify(token); // -> key -> verified claims -> LogtoUser
-      request.user = user; // guards after this one, and @CurrentUser(), read it here
+      const request = channel.getRequest(context);
+      const user = channel.provenUser?.(request) ?? (await this.authenticate(request)); // a socket proves once
+      channel.setUser(context, request, user); // request.user: guards after this one and @CurrentUser() read it
       assertScopes(user.scopes, rules); // -> scope check -> handler
       return true;
     } catch (error) {
-      throw this.refuse(context, error);
+      throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
     }
   }
 
@@ -57,18 +58,19 @@ export class LogtoAuthGuard implements CanActivate {
     return user;
   }
 
+  private authenticate(request: AuthRequest): Promise<LogtoUser> {
+    const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
+    return this.verify(token); // -> key -> verified claims -> LogtoUser
+  }
+
   private async verify(token: string): Promise<LogtoUser> {
     const { error, user, info } = await this.strategy.authenticateToken(token);
     return this.handleRequest(error, user, info);
   }
 
-  private refuse(context: ExecutionContext, error: unknown): LogtoAuthException {
+  private toRefusal(error: unknown): LogtoAuthException {
     const exception = error instanceof LogtoAuthException ? error : this.unexpected(error);
     this.logger.debug?.(`refused ${exception.code}: ${exception.reason}`);
-    const response = context.switchToHttp().getResponse();
-    for (const [name, value] of Object.entries(challengeHeaders(exception, this.options.realm))) {
-      this.adapterHost.httpAdapter.setHeader(response, name, value);
-    }
     return exception;
   }
 
