@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { LogtoAuthErrorCode } from '../errors/logto-auth-error-codes';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { challengeHeaders } from '../errors/www-authenticate';
+import { refusalPayload } from './refusal-payload';
 
 const GRAPHQL_CODES: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.UNAUTHORIZED]: 'UNAUTHENTICATED',
@@ -34,13 +35,12 @@ export class LogtoGraphQLError extends Error {
   readonly extensions: LogtoGraphQLErrorExtensions;
 
   constructor(readonly exception: LogtoAuthException, realm: string) {
-    super(exception.rule.description);
-    const { rule, details } = exception;
+    const { code, message, ...details } = refusalPayload(exception);
+    super(message);
     this.extensions = {
-      code: GRAPHQL_CODES[rule.status] ?? 'FORBIDDEN',
-      logtoCode: rule.code,
-      ...(details.requiredScopes?.length ? { requiredScopes: details.requiredScopes } : {}),
-      ...(details.retryAfterSeconds !== undefined ? { retryAfterSeconds: details.retryAfterSeconds } : {}),
+      code: GRAPHQL_CODES[exception.rule.status] ?? 'FORBIDDEN',
+      logtoCode: code,
+      ...details,
       http: { headers: new Map(Object.entries(challengeHeaders(exception, realm))) },
     };
     // A refusal is not a fault: servers that report stack traces (Apollo outside production) would
