@@ -10,21 +10,26 @@ import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS, AdapterName, createTestApp } from '../helpers/test-app';
 
-const graphqlModule = () =>
+const graphqlModule = (driverOptions: Partial<ApolloDriverConfig>) =>
   GraphQLModule.forRoot<ApolloDriverConfig>({
     driver: ApolloDriver,
     typeDefs: DOCUMENTS_TYPE_DEFS,
     graphiql: false,
     // As outside production: a refusal must still show no stack frames.
     includeStacktraceInErrorResponses: true,
+    ...driverOptions,
   });
 
 /** Apollo adds the error's stack as `stacktrace`: a refusal's is its one line, with no frame or file path. */
 const stackOf = (message: string) => ({ stacktrace: [`LogtoGraphQLError: ${message}`] });
 
-async function createGraphqlApp(adapter: AdapterName, endpoint: string): Promise<INestApplication> {
+async function createGraphqlApp(
+  adapter: AdapterName,
+  endpoint: string,
+  driverOptions: Partial<ApolloDriverConfig> = {},
+): Promise<INestApplication> {
   return createTestApp(adapter, {
-    imports: [LogtoAuthModule.forRoot({ endpoint, audience: TEST_AUDIENCE }), graphqlModule()],
+    imports: [LogtoAuthModule.forRoot({ endpoint, audience: TEST_AUDIENCE }), graphqlModule(driverOptions)],
     providers: [DocumentsResolver],
   });
 }
