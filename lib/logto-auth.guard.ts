@@ -48,6 +48,31 @@ export class LogtoAuthGuard implements CanActivate {
   }
 
   /**
+   * Verifies a Socket.IO connection's handshake token as it opens: call it from the gateway's
+   * `handleConnection`. A client without a valid token is told why (`exception` event) and disconnected
+   * at once, instead of at its first message. Never throws.
+   *
+   * @example
+   * @WebSocketGateway()
+   * export class EventsGateway implements OnGatewayConnection {
+   *   constructor(private readonly logtoAuth: LogtoAuthGuard) {}
+   *   handleConnection(client: Socket) { return this.logtoAuth.authenticateConnection(client); }
+   * }
+   */
+  async authenticateConnection(client: object): Promise<LogtoUser | undefined> {
+    const sockets = this.contexts.webSocket;
+    try {
+      const request = sockets.connectionRequest(client);
+      const user = sockets.provenUser(request) ?? (await this.authenticate(request));
+      sockets.remember(client, request, user);
+      return user;
+    } catch (error) {
+      sockets.refuseConnection(client, this.toRefusal(error));
+      return undefined;
+    }
+  }
+
+  /**
    * Turns passport's outcome into a user or the precise refusal; never passes on a library's message,
    * which can name the expected issuer and audience.
    */

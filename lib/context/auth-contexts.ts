@@ -9,14 +9,16 @@ import { WebSocketAuthContext } from './websocket.context';
 
 /** Picks the `AuthContext` for an execution context by its type: `http`, `graphql`, `ws`, or anything else. */
 export class AuthContexts {
+  readonly webSocket: WebSocketAuthContext;
   private readonly byType: Readonly<Record<string, AuthContext>>;
   private readonly unsupported = new UnsupportedAuthContext();
 
   constructor(adapterHost: HttpAdapterHost, options: ResolvedLogtoAuthOptions) {
+    this.webSocket = new WebSocketAuthContext(options.clockTolerance);
     this.byType = {
       http: new HttpAuthContext(adapterHost, options.realm),
       graphql: new GraphqlAuthContext(options.realm),
-      ws: new WebSocketAuthContext(options.clockTolerance),
+      ws: this.webSocket,
     };
   }
 

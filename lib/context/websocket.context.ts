@@ -17,7 +17,11 @@ export class WebSocketAuthContext implements AuthContext {
   constructor(private readonly clockToleranceSeconds: number) {}
 
   getRequest(context: ExecutionContext): AuthRequest {
-    return socketConnection(context.switchToWs().getClient<SocketClient>()).request;
+    return this.connectionRequest(context.switchToWs().getClient<SocketClient>());
+  }
+
+  connectionRequest(client: SocketClient): AuthRequest {
+    return socketConnection(client).request;
   }
 
   provenUser(request: AuthRequest): LogtoUser | undefined {
@@ -27,9 +31,13 @@ export class WebSocketAuthContext implements AuthContext {
   }
 
   setUser(context: ExecutionContext, request: AuthRequest, user: LogtoUser): void {
+    this.remember(context.switchToWs().getClient<SocketClient>(), request, user);
+  }
+
+  /** Keeps the user for the connection's life, until its token expires. */
+  remember(client: SocketClient, request: AuthRequest, user: LogtoUser): void {
     if (request.user === user) return;
     request.user = user;
-    const client = context.switchToWs().getClient<SocketClient>();
     // Socket.IO's own place for per-connection data, where a gateway's other guards look.
     if (typeof client.data === 'object' && client.data !== null) (client.data as { user?: LogtoUser }).user = user;
     this.closeOnExpiry(client, socketConnection(client), this.closesAt(user));
@@ -46,6 +54,12 @@ export class WebSocketAuthContext implements AuthContext {
     return new WsException({ status: 'error', ...refusalPayload(exception) });
   }
 
+  /** A connection refused as it opens: told why (as `exception`, like a refused message), then closed. */
+  refuseConnection(client: SocketClient, exception: LogtoAuthException): void {
+    client.emit?.('exception', { status: 'error', ...refusalPayload(exception) });
+    client.disconnect?.(true);
+  }
+
   // The same instant at which an HTTP request with this token starts being refused.
   private closesAt(user: LogtoUser): number {
     return user.expiresAt.getTime() + this.clockToleranceSeconds * 1000;
@@ -59,8 +73,7 @@ export class WebSocketAuthContext implements AuthContext {
         connection.closeTimer.unref?.();
         return;
       }
-      client.emit?.('exception', { status: 'error', ...refusalPayload(new LogtoAuthException('expired')) });
-      client.disconnect?.(true);
+      this.refuseConnection(client, new LogtoAuthException('expired'));
     };
     client.once?.('disconnect', () => clearTimeout(connection.closeTimer));
     arm();

@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LogtoAuthModule, LogtoStrategy } from '../../lib';
-import { DocumentsGateway } from '../helpers/documents.gateway';
+import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
-import { connectSocket, listenOnLoopback, nextEvent } from '../helpers/socket-client';
+import { connectSocket, listenOnLoopback, nextEvent, openSocket } from '../helpers/socket-client';
 import { ADAPTERS, createTestApp } from '../helpers/test-app';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -30,7 +30,7 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
     app = await createTestApp(adapter, {
       // clockTolerance 0: the connection closes at exp itself.
       imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, clockTolerance: 0 })],
-      providers: [DocumentsGateway],
+      providers: [DocumentsGateway, StrictDocumentsGateway],
     });
     url = await listenOnLoopback(app);
   });
@@ -110,6 +110,11 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
     expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
   });
 
+  it("keeps the user in Socket.IO's socket.data.user too, where a gateway's own guards look", async () => {
+    const socket = await connect({ authToken: token({ sub: 'user-3' }) });
+    expect(await socket.emitWithAck('dataUser')).toBe('user-3');
+  });
+
   it('serves a @Public() message without a token', async () => {
     const socket = await connect({});
     expect(await socket.emitWithAck('ping')).toBe('pong');
@@ -138,5 +143,39 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
     socket.emit('whoami');
     expect(await exception).toEqual({ status: 'error', code: 'invalid_token', message: 'The access token has expired.' });
     expect(await disconnected).toBe('io server disconnect');
+  });
+
+  describe('with authenticateConnection() in handleConnection', () => {
+    it('verifies the token as the connection opens, and not again for its messages', async () => {
+      const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+      await connect({ authToken: token() });
+      expect(verify).toHaveBeenCalledTimes(0); // the default namespace verifies lazily
+      const strict = await connectSocket(`${url}/strict`, { authToken: token({ sub: 'user-2' }) });
+      sockets.push(strict);
+      await expect.poll(() => verify.mock.calls.length).toBe(1);
+      expect(await strict.emitWithAck('whoami')).toEqual({ sub: 'user-2' });
+      expect(await strict.emitWithAck('whoami')).toEqual({ sub: 'user-2' });
+      expect(verify).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses a client without a valid token at once, before it sends anything', async () => {
+      const socket = openSocket(`${url}/strict`, { authToken: token({ exp: nowSeconds() - 60 }) });
+      sockets.push(socket);
+      const exception = nextEvent(socket, 'exception');
+      const disconnected = nextEvent(socket, 'disconnect');
+      socket.connect();
+      expect(await exception).toEqual({ status: 'error', code: 'invalid_token', message: 'The access token has expired.' });
+      expect(await disconnected).toBe('io server disconnect');
+    });
+
+    it('refuses a client without any token at once', async () => {
+      const socket = openSocket(`${url}/strict`);
+      sockets.push(socket);
+      const exception = nextEvent(socket, 'exception');
+      const disconnected = nextEvent(socket, 'disconnect');
+      socket.connect();
+      expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_header_missing' });
+      expect(await disconnected).toBe('io server disconnect');
+    });
   });
 });

@@ -16,15 +16,21 @@ export interface SocketCredentials {
   readonly authorization?: string;
 }
 
-/** A real Socket.IO client over the WebSocket transport, connected, that never reconnects on its own. */
-export async function connectSocket(url: string, { authToken, authorization }: SocketCredentials = {}): Promise<Socket> {
-  const socket = io(url, {
+/** A real Socket.IO client over the WebSocket transport that never reconnects; call `connect()` on it. */
+export function openSocket(url: string, { authToken, authorization }: SocketCredentials = {}): Socket {
+  return io(url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
+    autoConnect: false,
     ...(authToken !== undefined ? { auth: { token: authToken } } : {}),
     ...(authorization !== undefined ? { extraHeaders: { authorization } } : {}),
   });
+}
+
+/** Like `openSocket`, connected. */
+export async function connectSocket(url: string, credentials: SocketCredentials = {}): Promise<Socket> {
+  const socket = openSocket(url, credentials).connect();
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
