@@ -83,7 +83,7 @@ export class LogtoAuthGuard implements CanActivate {
     return user;
   }
 
-  private authenticate(request: AuthRequest): Promise<LogtoUser> {
+  private async authenticate(request: AuthRequest): Promise<LogtoUser> {
     const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
     return this.verify(token); // -> key -> verified claims -> LogtoUser
   }

@@ -96,6 +96,20 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
     expect(await disconnected).toBe('io server disconnect');
   });
 
+  it('accepts auth.token written as "Bearer <token>" too', async () => {
+    const socket = await connect({ authToken: `Bearer ${token()}` });
+    expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
+  });
+
+  it('refuses an auth.token that is not a string with invalid_request and closes the connection', async () => {
+    const socket = await connect({ authToken: { jwt: token() } });
+    const exception = nextEvent(socket, 'exception');
+    const disconnected = nextEvent(socket, 'disconnect');
+    socket.emit('whoami');
+    expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_token_invalid_format' });
+    expect(await disconnected).toBe('io server disconnect');
+  });
+
   it('refuses a missing scope with insufficient_scope and keeps the connection open', async () => {
     const socket = await connect({ authToken: token() });
     const exception = nextEvent(socket, 'exception');
