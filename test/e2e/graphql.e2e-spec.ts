@@ -4,7 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogtoAuthModule } from '../../lib';
-import { DOCUMENTS_TYPE_DEFS, DocumentsResolver } from '../helpers/documents.resolver';
+import { DOCUMENTS_TYPE_DEFS, DocumentsResolver, GqlAdminGuard } from '../helpers/documents.resolver';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
@@ -30,7 +30,7 @@ async function createGraphqlApp(
 ): Promise<INestApplication> {
   return createTestApp(adapter, {
     imports: [LogtoAuthModule.forRoot({ endpoint, audience: TEST_AUDIENCE }), graphqlModule(driverOptions)],
-    providers: [DocumentsResolver],
+    providers: [DocumentsResolver, GqlAdminGuard],
   });
 }
 
@@ -126,6 +126,16 @@ describe.each(ADAPTERS)('GraphQL resolvers over %s', (adapter) => {
     expect(refused.headers['www-authenticate']).toContain('scope="read:documents search:all search:own"');
     const granted = signAccessToken({ key, issuer: jwks.issuer, claims: { scope: 'read:documents search:own' } });
     expect((await gql('{ search }', granted)).body).toEqual({ data: { search: [] } });
+  });
+
+  it("runs a resolver's own @UseGuards() guard after LogtoAuthGuard, with req.user set", async () => {
+    const admin = signAccessToken({ key, issuer: jwks.issuer, claims: { roles: ['admin'] } });
+    expect((await gql('{ adminOnly }', admin)).body).toEqual({ data: { adminOnly: 'admin user-1' } });
+    const viewer = signAccessToken({ key, issuer: jwks.issuer, claims: { roles: ['viewer'] } });
+    const refused = await gql('{ adminOnly }', viewer);
+    expect(refused.body.data).toEqual({ adminOnly: null });
+    expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(refused.body.errors[0].extensions.logtoCode).toBeUndefined(); // the user's guard refused, not ours
   });
 
   it('serves a @Public() field without a token, and refuses the protected field of the same query', async () => {

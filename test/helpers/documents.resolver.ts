@@ -1,5 +1,16 @@
-import { Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CanActivate, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
+import { GqlExecutionContext, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AnyScope, CurrentUser, LogtoUser, Public, Scopes } from '../../lib';
+
+/** A user's own resolver guard: runs after LogtoAuthGuard and reads the user from the GraphQL context. */
+@Injectable()
+export class GqlAdminGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const user = GqlExecutionContext.create(context).getContext<{ req: { user?: LogtoUser } }>().req.user;
+    const roles = user?.claims.roles;
+    return Array.isArray(roles) && roles.includes('admin');
+  }
+}
 
 /** The schema of `DocumentsResolver`, schema-first so the tests need no type metadata. */
 export const DOCUMENTS_TYPE_DEFS = /* GraphQL */ `
@@ -12,6 +23,7 @@ export const DOCUMENTS_TYPE_DEFS = /* GraphQL */ `
     mySub: String
     search: [String!]
     health: String!
+    adminOnly: String
   }
   type Mutation {
     createDocument: String
@@ -42,6 +54,12 @@ export class DocumentsResolver {
   @Public()
   health() {
     return 'ok';
+  }
+
+  @Query('adminOnly')
+  @UseGuards(GqlAdminGuard)
+  adminOnly(@CurrentUser('sub') sub: string) {
+    return `admin ${sub}`;
   }
 
   @Mutation('createDocument')
