@@ -9,6 +9,7 @@ export interface SocketClient {
     readonly auth?: { readonly token?: unknown };
   };
   readonly data?: unknown;
+  readonly connected?: boolean;
   emit?(event: string, payload: unknown): unknown;
   disconnect?(close?: boolean): unknown;
   once?(event: string, listener: () => void): unknown;

@@ -36,11 +36,13 @@ export class WebSocketAuthContext implements AuthContext {
 
   /** Keeps the user for the connection's life, until its token expires. */
   remember(client: SocketClient, request: AuthRequest, user: LogtoUser): void {
-    if (request.user === user) return;
+    // Set once: messages verified side by side carry the same handshake token, and one timer is enough.
+    if (request.user) return;
     request.user = user;
     // Socket.IO's own place for per-connection data, where a gateway's other guards look.
     if (typeof client.data === 'object' && client.data !== null) (client.data as { user?: LogtoUser }).user = user;
-    this.closeOnExpiry(client, socketConnection(client), this.closesAt(user));
+    // A client gone while its token was being verified: no timer to hold it until exp.
+    if (client.connected !== false) this.closeOnExpiry(client, socketConnection(client), this.closesAt(user));
   }
 
   async refuse(context: ExecutionContext, exception: LogtoAuthException): Promise<unknown> {
