@@ -74,7 +74,8 @@ export const LOGTO_AUTH_FAILURES = {
   execution_context_not_supported: {
     status: HttpStatus.FORBIDDEN,
     code: C.ExecutionContextNotSupported,
-    description: 'LogtoAuthGuard cannot authenticate this kind of request; mark the handler @Public() or use HTTP.',
+    description:
+      'LogtoAuthGuard authenticates HTTP, GraphQL and Socket.IO requests only; mark this handler @Public() to serve it.',
   },
 } as const satisfies Record<string, LogtoAuthFailureRule>;
 
