@@ -39,7 +39,7 @@ export class RouteAuthRulesReader {
 /** The rules of one handler, straight from the decorator metadata. */
 export function readRouteAuthRules(reflector: Reflector, handler: object, controller: object): RouteAuthRules {
   const targets = [controller, handler] as Parameters<Reflector['get']>[1][];
-  const isPublic = reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets.slice().reverse()) === true;
+  const isPublic = isOpenRoute(handler, controller);
   const allOf = new Set(targets.flatMap((target) => reflector.get<string[]>(SCOPES_KEY, target) ?? []));
   const anyOf = targets.flatMap((target) => reflector.get<string[][]>(ANY_SCOPE_KEY, target) ?? []);
   const organization = reflector.getAllAndOverride<OrganizationRequirement>(REQUIRE_ORGANIZATION_KEY, targets.slice().reverse());
@@ -49,6 +49,17 @@ export function readRouteAuthRules(reflector: Reflector, handler: object, contro
     anyOf: Object.freeze(anyOf),
     ...(organization && { organization }),
   });
+}
+
+/**
+ * Fail closed: `@Public()` opens a route only where no requirement of the handler's own contradicts it
+ * (a handler with its own @Scopes/@AnyScope/@RequireOrganization always needs a token), and a class-level
+ * `@Public()` is not inherited by subclasses, which may add requirements a public base never had.
+ */
+function isOpenRoute(handler: object, controller: object): boolean {
+  const handlerRequires = [SCOPES_KEY, ANY_SCOPE_KEY, REQUIRE_ORGANIZATION_KEY].some((key) => Reflect.hasOwnMetadata(key, handler));
+  if (handlerRequires) return false;
+  return Reflect.getOwnMetadata(IS_PUBLIC_KEY, handler) === true || Reflect.getOwnMetadata(IS_PUBLIC_KEY, controller) === true;
 }
 
 /** Exact, per-item matching: `read` never satisfies `read:documents`, nor the other way round. */

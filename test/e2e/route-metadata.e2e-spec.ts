@@ -47,7 +47,26 @@ class OpenController {
 
   @Post()
   @Scopes('write:documents')
-  stillOpen() {
+  ownScopes() {
+    return 'ok';
+  }
+}
+
+@Controller('admin')
+@Scopes('admin')
+class AdminController extends OpenController {
+  @Get('secret')
+  secret() {
+    return 'secret';
+  }
+}
+
+@Controller('contradiction')
+class ContradictionController {
+  @Get()
+  @Public()
+  @Scopes('admin')
+  both() {
     return 'ok';
   }
 }
@@ -56,7 +75,7 @@ const insufficient = (scopes: string) =>
   `${challenge('insufficient_scope', DESCRIPTIONS.insufficientScope)}, scope="${scopes}"`;
 
 describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
-  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController], providers: [RecordingGuard] });
+  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, ContradictionController], providers: [RecordingGuard] });
   const bearer = (scope?: string) => `Bearer ${api.token({ claims: { scope } })}`;
 
   it('class and handler @Scopes add up', async () => {
@@ -98,11 +117,40 @@ describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
     expect((await api.get('/documents/health', 'Bearer not.a.token')).status).toBe(200);
   });
 
-  it('@Public on a class opens every handler, even one with @Scopes, and there is no user', async () => {
+  it('@Public on a class opens its handlers, and there is no user', async () => {
     const res = await api.get('/open', bearer('read:documents'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ user: null });
-    expect((await api.post('/open', 'Bearer junk')).status).toBe(201);
+  });
+
+  it('a handler with its own @Scopes needs a token even under a class-level @Public (fail closed)', async () => {
+    const junk = await api.post('/open', 'Bearer junk');
+    expect(junk.status).toBe(401);
+    expect(junk.body.code).toBe('invalid_token');
+    expect(junk.headers['www-authenticate']).toBe(challenge('invalid_token', DESCRIPTIONS.opaque));
+    const noScope = await api.post('/open', bearer('read:documents'));
+    expect(noScope.status).toBe(403);
+    expect(noScope.headers['www-authenticate']).toBe(insufficient('write:documents'));
+    expect((await api.post('/open', bearer('write:documents'))).status).toBe(201);
+  });
+
+  it('@Public and @Scopes on the same handler: the scopes win (fail closed)', async () => {
+    const res = await api.get('/contradiction');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('auth.authorization_header_missing');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect((await api.get('/contradiction', bearer('admin'))).status).toBe(200);
+  });
+
+  it('a class-level @Public is not inherited by a subclass that adds @Scopes', async () => {
+    const anonymous = await api.get('/admin/secret');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('auth.authorization_header_missing');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+    const inherited = await api.get('/admin', bearer('read:documents'));
+    expect(inherited.status).toBe(403);
+    expect(inherited.headers['www-authenticate']).toBe(insufficient('admin'));
+    expect((await api.get('/admin/secret', bearer('admin'))).status).toBe(200);
   });
 
   it('@CurrentUser(field) returns one field; request.user is set for guards that run after this one', async () => {
