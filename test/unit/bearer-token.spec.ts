@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LogtoAuthException } from '../../lib';
+import { reasonOf } from '../helpers/reason-of';
 import { extractBearerToken, readAuthorizationHeader } from '../../lib/token/bearer-token';
-
-const reasonOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as LogtoAuthException).reason;
-  }
-  return 'accepted';
-};
 
 describe('extractBearerToken', () => {
   it.each([

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { reasonOf } from '../helpers/reason-of';
 import { LogtoAuthException } from '../../lib';
 import { assertScopes } from '../../lib/scopes/route-auth-rules';
 import { decodeJws } from '../../lib/token/decode-jws';
@@ -7,14 +8,6 @@ import { parseScope } from '../../lib/token/to-logto-user';
 import { challengeHeaders } from '../../lib/errors/www-authenticate';
 import { b64url } from '../helpers/sign-token';
 
-const reasonOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as LogtoAuthException).reason;
-  }
-  return 'accepted';
-};
 
 describe('decodeJws', () => {
   it('parses header and payload objects', () => {
