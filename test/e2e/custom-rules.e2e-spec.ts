@@ -1,13 +1,12 @@
 import { Injectable, INestApplication, Module } from '@nestjs/common';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser, LogtoUserValidator } from '../../lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoUser, LogtoUserValidator } from '../../lib';
 import { DocumentsController } from '../helpers/documents.controller';
 import { expectRefusal } from '../helpers/expect-refusal';
-import { createTestKey } from '../helpers/keys';
-import { startJwksServer, JwksServer } from '../helpers/jwks-server';
-import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
+import { TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS, createTestApp } from '../helpers/test-app';
+import { useAppsAgainstJwks } from '../helpers/apps-against-jwks';
 
 /** Stands in for the application's database of users. */
 @Injectable()
@@ -30,28 +29,9 @@ class KnownUserValidator implements LogtoUserValidator {
 }
 
 describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
-  const key = createTestKey('ES384');
-  let jwks: JwksServer;
-  const apps: INestApplication[] = [];
-  const start = async (options: Partial<LogtoAuthModuleOptions>) => {
-    const app = await createTestApp(adapter, {
-      imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, ...options })],
-      controllers: [DocumentsController],
-    });
-    apps.push(app);
-    return app;
-  };
-  const token = (claims: Record<string, unknown> = {}) => signAccessToken({ key, issuer: jwks.issuer, claims });
-  const get = (app: INestApplication, bearer: string, path = '/documents') =>
-    request(app.getHttpServer()).get(path).set('Authorization', `Bearer ${bearer}`);
-
-  beforeAll(async () => {
-    jwks = await startJwksServer([key.jwk]);
-  });
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await jwks?.close();
-  });
+  const fixture = useAppsAgainstJwks(adapter, [DocumentsController]);
+  const { start, track, token } = fixture;
+  const get = (app: INestApplication, bearer: string, path = '/documents') => fixture.get(app, path, bearer);
 
   describe('validate function', () => {
     const calls: { sub: string; tenantClaim: unknown }[] = [];
@@ -110,13 +90,13 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
         imports: [
           UsersModule,
           LogtoAuthModule.forRootAsync({
-            useFactory: () => ({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator }),
+            useFactory: () => ({ endpoint: fixture.jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator }),
           }),
         ],
         providers: [KnownUserValidator],
         controllers: [DocumentsController],
       });
-      apps.push(app);
+      track(app);
     });
 
     it('consults the injected service: known subject passes, unknown is 403', async () => {
@@ -130,7 +110,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
     it('refuses to start when no module provides the validator class', async () => {
       await expect(
         createTestApp(adapter, {
-          imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator })],
+          imports: [LogtoAuthModule.forRoot({ endpoint: fixture.jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator })],
         }),
       ).rejects.toThrow('option "validator" names KnownUserValidator, which no module provides');
     });

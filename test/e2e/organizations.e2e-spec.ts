@@ -1,43 +1,21 @@
 import { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogtoAuthModule, LogtoAuthModuleOptions } from '../../lib';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DocumentsController } from '../helpers/documents.controller';
 import { CurrentOrganizationController, OrganizationMembersController } from '../helpers/organizations.controller';
 import { expectRefusal } from '../helpers/expect-refusal';
-import { createTestKey } from '../helpers/keys';
-import { startJwksServer, JwksServer } from '../helpers/jwks-server';
-import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
-import { ADAPTERS, createTestApp } from '../helpers/test-app';
+import { ADAPTERS } from '../helpers/test-app';
+import { useAppsAgainstJwks } from '../helpers/apps-against-jwks';
 
 const ORG_A = 'org-a1b2c3';
 const ORG_B = 'org-d4e5f6';
 const organizationAudience = (id: string) => `urn:logto:organization:${id}`;
 
 describe.each(ADAPTERS)('organizations over %s', (adapter) => {
-  const key = createTestKey('ES384');
-  let jwks: JwksServer;
-  const apps: INestApplication[] = [];
-
-  const start = async (options: Partial<LogtoAuthModuleOptions> = {}) => {
-    const app = await createTestApp(adapter, {
-      imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, ...options })],
-      controllers: [DocumentsController, OrganizationMembersController, CurrentOrganizationController],
-    });
-    apps.push(app);
-    return app;
-  };
-  const token = (claims: Record<string, unknown>) => signAccessToken({ key, issuer: jwks.issuer, claims });
-  const get = (app: INestApplication, path: string, bearer: string) =>
-    request(app.getHttpServer()).get(path).set('Authorization', `Bearer ${bearer}`);
-
-  beforeAll(async () => {
-    jwks = await startJwksServer([key.jwk]);
-  });
-  afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await jwks?.close();
-  });
+  const { start, token, get } = useAppsAgainstJwks(adapter, [
+    DocumentsController,
+    OrganizationMembersController,
+    CurrentOrganizationController,
+  ]);
 
   describe('organization-level API resources (organization_id claim), default options', () => {
     let app: INestApplication;
