@@ -3,11 +3,12 @@ import { AddressInfo } from 'node:net';
 
 /** What the JWKS endpoint answers; `keys` is the normal case, the rest are outages and garbage. */
 export type JwksBehaviour =
-  | { kind: 'keys'; keys: readonly object[] }
+  | { kind: 'keys'; keys: readonly object[]; delayMs?: number }
   | { kind: 'status'; status: number }
   | { kind: 'body'; contentType: string; body: string }
   | { kind: 'redirect'; location: string }
   | { kind: 'hang' }
+  | { kind: 'trickle' }
   | { kind: 'destroy' };
 
 export interface JwksServer {
@@ -17,6 +18,8 @@ export interface JwksServer {
   readonly jwksUri: string;
   /** Requests to /oidc/jwks so far. */
   readonly requests: number;
+  /** `Date.now()` at the arrival of each request to /oidc/jwks. */
+  readonly requestTimes: readonly number[];
   /** Requests to any other path (a token must never make the module follow jku/x5u). */
   readonly strayRequests: readonly string[];
   set(behaviour: JwksBehaviour): void;
@@ -29,6 +32,7 @@ export interface JwksServer {
 export async function startJwksServer(keys: readonly object[] = []): Promise<JwksServer> {
   let behaviour: JwksBehaviour = { kind: 'keys', keys };
   let requests = 0;
+  const requestTimes: number[] = [];
   const strayRequests: string[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.url !== '/oidc/jwks') {
@@ -37,10 +41,15 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
       return;
     }
     requests++;
+    requestTimes.push(Date.now());
     switch (behaviour.kind) {
-      case 'keys':
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: behaviour.keys }));
+      case 'keys': {
+        const body = JSON.stringify({ keys: behaviour.keys });
+        const answer = () => response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
+        else answer();
         return;
+      }
       case 'status':
         response.writeHead(behaviour.status).end();
         return;
@@ -52,6 +61,13 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
         return;
       case 'hang':
         return; // never answers; the client must give up on its own
+      case 'trickle': {
+        // answers one byte at a time, never finishing: a socket idle timeout never fires
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const timer = setInterval(() => response.write(' '), 20);
+        response.on('close', () => clearInterval(timer));
+        return;
+      }
       case 'destroy':
         request.socket.destroy();
         return;
@@ -67,9 +83,13 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
       return requests;
     },
     strayRequests,
+    requestTimes,
     set: (next) => (behaviour = next),
     setKeys: (next) => (behaviour = { kind: 'keys', keys: next }),
-    resetCount: () => (requests = 0),
+    resetCount: () => {
+      requests = 0;
+      requestTimes.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
