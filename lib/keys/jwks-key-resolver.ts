@@ -48,6 +48,7 @@ export class JwksKeyResolver {
 
   async getKey(kid: string, alg: LogtoSigningAlgorithm): Promise<KeyObject> {
     let key = this.find(kid, alg);
+    let refreshed = false;
     if (Date.now() - this.fetchedAt >= this.options.jwksCacheMaxAgeMs && this.mayFetch()) {
       const refresh = this.refresh();
       // While the JWKS is known to be down, a known key is served from the last good set at once
@@ -55,13 +56,16 @@ export class JwksKeyResolver {
       if (!(key && this.failedAt !== undefined)) {
         await refresh;
         key = this.find(kid, alg);
+        refreshed = true;
       }
     }
-    if (!key && this.mayFetch()) {
-      await this.refresh();
-      key = this.find(kid, alg);
-    } else if (!key) {
-      this.absorbUnknownKid();
+    if (!key && !refreshed) {
+      if (this.mayFetch()) {
+        await this.refresh();
+        key = this.find(kid, alg);
+      } else {
+        this.absorbUnknownKid();
+      }
     }
     if (key) return key;
     if (this.failedAt !== undefined) {
