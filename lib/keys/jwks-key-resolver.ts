@@ -99,6 +99,7 @@ export class JwksKeyResolver {
 
   private async fetchKeys(): Promise<void> {
     this.attemptedAt = Date.now();
+    this.logger.debug(`JWKS: fetching ${this.options.jwksUri}`);
     let keys: VerificationKey[];
     try {
       const jwks = await withDeadline(this.client.getKeys(), this.options.jwksTimeoutMs);

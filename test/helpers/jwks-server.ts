@@ -18,8 +18,6 @@ export interface JwksServer {
   readonly jwksUri: string;
   /** Requests to /oidc/jwks so far. */
   readonly requests: number;
-  /** `Date.now()` at the arrival of each request to /oidc/jwks. */
-  readonly requestTimes: readonly number[];
   /** Requests to any other path (a token must never make the module follow jku/x5u). */
   readonly strayRequests: readonly string[];
   set(behaviour: JwksBehaviour): void;
@@ -32,7 +30,6 @@ export interface JwksServer {
 export async function startJwksServer(keys: readonly object[] = []): Promise<JwksServer> {
   let behaviour: JwksBehaviour = { kind: 'keys', keys };
   let requests = 0;
-  const requestTimes: number[] = [];
   const strayRequests: string[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.url !== '/oidc/jwks') {
@@ -41,7 +38,6 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
       return;
     }
     requests++;
-    requestTimes.push(Date.now());
     switch (behaviour.kind) {
       case 'keys': {
         const body = JSON.stringify({ keys: behaviour.keys });
@@ -83,13 +79,9 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
       return requests;
     },
     strayRequests,
-    requestTimes,
     set: (next) => (behaviour = next),
     setKeys: (next) => (behaviour = { kind: 'keys', keys: next }),
-    resetCount: () => {
-      requests = 0;
-      requestTimes.length = 0;
-    },
+    resetCount: () => (requests = 0),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

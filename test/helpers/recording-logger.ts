@@ -4,6 +4,8 @@ export interface LogEntry {
   readonly level: 'log' | 'error' | 'warn' | 'debug' | 'verbose' | 'fatal';
   readonly message: string;
   readonly context?: string;
+  /** `Date.now()` when it was logged. */
+  readonly at: number;
 }
 
 /** A real Nest `LoggerService` that keeps what it is given: install it with `app.useLogger(logger)`. */
@@ -44,6 +46,6 @@ export class RecordingLogger implements LoggerService {
   }
 
   private record(level: LogEntry['level'], message: unknown, context?: string) {
-    this.entries.push({ level, message: String(message), context });
+    this.entries.push({ level, message: String(message), context, at: Date.now() });
   }
 }
