@@ -10,7 +10,8 @@ import { ADAPTERS } from '../helpers/test-app';
 interface Entry {
   readonly name: string;
   readonly signer: TestKey;
-  readonly published: object;
+  /** Members merged over the signer's public JWK, or 'private' to publish the private JWK. */
+  readonly published: object | 'private';
   readonly outcome: Outcome;
 }
 

@@ -35,7 +35,7 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
 
   it('100 concurrent requests on a cold cache make exactly 1 JWKS request', async () => {
     app = await startGuardedApp(adapter, { cold: true });
-    app.jwks.set({ kind: 'keys', keys: [app.key.jwk], delayMs: 200 }); // all 100 are waiting while the fetch runs
+    app.jwks.set({ kind: 'keys', keys: [app.key.jwk], delayMs: 500 }); // all 100 arrive while the fetch runs
     const token = app.token();
     const responses = await Promise.all(Array.from({ length: 100 }, () => app!.get(`Bearer ${token}`)));
     responses.forEach((response) => expectOutcome(response, accepted));
@@ -43,7 +43,8 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
   });
 
   it('100 concurrent requests on a cold cache against a hanging JWKS: 1 request, 100 times 503', async () => {
-    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: 300 } });
+    // a long deadline, so that all 100 arrive while the one fetch hangs, even on a busy machine
+    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: 1_500 } });
     app.jwks.set({ kind: 'hang' });
     const token = app.token();
     const responses = await Promise.all(Array.from({ length: 100 }, () => app!.get(`Bearer ${token}`)));
@@ -83,14 +84,22 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
     const started = performance.now();
     const flood = hammer(app.port, '/documents', randomKidTokens(jwks.issuer, HTTP_FLOOD_SIZE));
 
+    let floodOver = false;
+    void flood.finally(() => (floodOver = true));
+
     // while the flood runs, the issuer publishes a new key and a real client starts using it
     jwks.setKeys([app.key.jwk, rotated.jwk]);
     const publishedAt = performance.now();
     let acceptedAfterMs: number | undefined;
+    let acceptedDuringFlood = false;
     while (acceptedAfterMs === undefined) {
       const response = await app.get(`Bearer ${rotatedToken}`);
-      if (response.status === 200) acceptedAfterMs = performance.now() - publishedAt;
-      else expectOutcome(response, invalidToken('unknown_key')); // never a 5xx
+      if (response.status === 200) {
+        acceptedAfterMs = performance.now() - publishedAt;
+        acceptedDuringFlood = !floodOver;
+      } else {
+        expectOutcome(response, invalidToken('unknown_key')); // never a 5xx
+      }
     }
     const { tally, total } = await flood;
     const floodMs = performance.now() - started;
@@ -98,15 +107,17 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
     expect(total).toBe(HTTP_FLOOD_SIZE);
     expect(Object.fromEntries(tally)).toEqual({ [`401 invalid_token ${unknownKeyChallenge}`]: HTTP_FLOOD_SIZE });
     expectAtMostOneFetchPerWindow(app, floodMs);
-    // the flood did not starve the new key: it was accepted within one window of being published
-    expect(acceptedAfterMs).toBeLessThan(COOLDOWN_MS + 1_000);
-    // and it is logged, once per window at most, without a kid or a token
+    // the flood did not starve the new key: it got in while the flood was still going (the strategy-level
+    // test below pins it to the first fetch after publication; over HTTP on a busy machine a response can
+    // take longer than a window to come back, so counting fetches at the client would be unfair)
+    expect(acceptedDuringFlood).toBe(true);
+    // floods are logged at most once per window (whether a window reaches the threshold depends on the
+    // machine's speed; the strategy-level flood below proves the log itself), without a kid or a token
     const floodLogs = app.logger.matching('unknown key ids refused without refetching');
-    expect(floodLogs.length).toBeGreaterThanOrEqual(1);
     expect(floodLogs.length).toBeLessThanOrEqual(jwks.requests + 1);
     expect(floodLogs.every((entry) => entry.level === 'warn' && entry.context === 'LogtoAuth')).toBe(true);
     expect(app.logger.transcript).not.toMatch(/eyJ|[0-9a-f]{8}-[0-9a-f]{4}-/);
-    console.log(`[${adapter}] ${HTTP_FLOOD_SIZE} random-kid requests in ${Math.round(floodMs)} ms -> ${jwks.requests} JWKS fetches; rotated key accepted after ${Math.round(acceptedAfterMs!)} ms`);
+    console.log(`[${adapter}] ${HTTP_FLOOD_SIZE} random-kid requests in ${Math.round(floodMs)} ms -> ${jwks.requests} JWKS fetches; rotated key accepted ${Math.round(acceptedAfterMs!)} ms after publication`);
   });
 });
 
@@ -123,6 +134,8 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
       const floodReasons = new Map<string, number>();
       let publishedAt: number | undefined;
       let rotatedAcceptedAt: number | undefined;
+      let fetchesAtPublication = 0;
+      let fetchesUntilAccepted = Infinity;
       const started = performance.now();
       let batch: string[] = [];
       const settle = async () => {
@@ -130,7 +143,10 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
         const outcomes = await Promise.all(tokens.map((token) => strategy.authenticateToken(token)));
         outcomes.forEach(({ error, info, user }, i) => {
           if (tokens[i] === rotatedToken) {
-            if (user) rotatedAcceptedAt = performance.now();
+            if (user) {
+              rotatedAcceptedAt = performance.now();
+              fetchesUntilAccepted = fetchCount(app) - fetchesAtPublication;
+            }
             return;
           }
           const failure = error ?? info;
@@ -146,6 +162,7 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
         if (publishedAt === undefined && performance.now() - started > 2 * cooldownMs) {
           app.jwks.setKeys([app.key.jwk, rotated.jwk]); // the issuer rotates in the middle of the flood
           publishedAt = performance.now();
+          fetchesAtPublication = fetchCount(app);
         }
       }
       await settle();
@@ -157,12 +174,13 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
       // the flood did not use up the budget the new key needs: it got in within a window (plus a batch)
       expect(publishedAt).toBeDefined();
       expect(rotatedAcceptedAt).toBeDefined();
-      expect(rotatedAcceptedAt! - publishedAt!).toBeLessThan(cooldownMs + 500);
+      // the first fetch after publication let it in (counted after its batch settled: one more may have started)
+      expect(fetchesUntilAccepted).toBeLessThanOrEqual(2);
       expect(app.logger.matching('unknown key ids refused without refetching').length).toBeGreaterThanOrEqual(1);
       expect(app.logger.transcript).not.toMatch(/eyJ|[0-9a-f]{8}-[0-9a-f]{4}-/);
       console.log(
         `[strategy] ${STRATEGY_FLOOD_SIZE} random-kid tokens in ${Math.round(floodMs)} ms -> ${app.jwks.requests} JWKS fetches; ` +
-          `rotated key accepted ${Math.round(rotatedAcceptedAt! - publishedAt!)} ms after it was published`,
+          `rotated key accepted ${Math.round(rotatedAcceptedAt! - publishedAt!)} ms after publication`,
       );
     } finally {
       await app.close();
@@ -170,16 +188,22 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
   });
 });
 
+/** Fetches the resolver has started (its debug log line), the warm-up included. */
+function fetchCount(app: GuardedApp): number {
+  return app.logger.matching('JWKS: fetching').length;
+}
+
 /**
- * Consecutive fetches start a cooldown apart, so a flood of any size costs at most one per window.
- * Start times come from the resolver's own debug log line (the JWKS server sees arrivals, which a
- * busy event loop can delay by tens of milliseconds).
+ * At most one fetch per window. Exact: n fetches a cooldown apart need (n - 1) cooldowns, so a flood
+ * of any size lasting `floodMs` cannot cause more than floodMs / cooldown + 1. Sanity: no two fetch
+ * starts (taken from the resolver's debug log) closer than half a cooldown; the slack is for a busy
+ * 2-core machine, where the process can be descheduled between reading the clock and logging.
  */
 function expectAtMostOneFetchPerWindow(app: GuardedApp, floodMs: number, cooldownMs = COOLDOWN_MS) {
   const starts = app.logger.matching('JWKS: fetching').map((entry) => entry.at);
   expect(starts.length).toBe(app.jwks.requests + 1); // + the warm-up fetch, before the count was reset
-  starts.slice(1).forEach((start, i) => expect(start - starts[i]).toBeGreaterThanOrEqual(cooldownMs - 1)); // ms ticks
   expect(app.jwks.requests).toBeLessThanOrEqual(Math.floor(floodMs / cooldownMs) + 1);
+  starts.slice(1).forEach((start, i) => expect(start - starts[i]).toBeGreaterThanOrEqual(cooldownMs / 2));
 }
 
 function withHmac(token: string): string {
