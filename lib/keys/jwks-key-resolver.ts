@@ -7,9 +7,10 @@ import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { importVerificationKeys, keyFitsAlgorithm, VerificationKey } from './verification-key';
 import { describeJwksFetchFailure, JwksFetchFailure } from './jwks-fetch-failure';
 
-// After a failed fetch the next one may start this soon (or after the cooldown, if shorter), so that
-// the module notices the issuer is back without waiting a whole cooldown.
-const RETRY_AFTER_FAILURE_MS = 1_000;
+// With no key at all every request is refused, so after a failed fetch the next may start this soon
+// (or after the cooldown, if shorter) to notice the issuer is back. With a last good key set, the
+// cooldown applies as usual.
+const COLD_RETRY_AFTER_FAILURE_MS = 1_000;
 const FLOOD_LOG_THRESHOLD = 100;
 
 type KeysRemovedListener = (kids: readonly string[]) => void;
@@ -85,7 +86,8 @@ export class JwksKeyResolver {
   private nextFetchAllowedAt(): number {
     const { jwksCooldownMs } = this.options;
     if (this.failedAt === undefined) return this.attemptedAt + jwksCooldownMs;
-    return this.failedAt + Math.min(RETRY_AFTER_FAILURE_MS, jwksCooldownMs);
+    if (this.keysByKid.size > 0) return this.failedAt + jwksCooldownMs;
+    return this.failedAt + Math.min(COLD_RETRY_AFTER_FAILURE_MS, jwksCooldownMs);
   }
 
   private secondsUntilNextFetch(): number {

@@ -120,6 +120,42 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
     });
   });
 
+  it('retries after a failure: every second while no key is known, once per cooldown once keys are known', async () => {
+    const cooldownMs = 2_000; // well above the one-second cold retry, so the two can be told apart
+    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: FAST_TIMEOUT_MS, jwksCooldownMs: cooldownMs } });
+    const { jwks } = app;
+    const token = app.token();
+    const unknownKidToken = signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer });
+    jwks.set({ kind: 'status', status: 503 });
+
+    // cold: nothing can be verified, so the issuer is asked again after a second, not after the cooldown
+    const first = await app.get(`Bearer ${token}`);
+    expectOutcome(first, jwksUnavailable);
+    expect(first.headers['retry-after']).toBe('1');
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${token}`), jwksUnavailable);
+    expect(jwks.requests).toBe(2);
+
+    jwks.setKeys([app.key.jwk]);
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expect(jwks.requests).toBe(3);
+
+    // warm: an unknown kid during an outage refetches once per cooldown, like any unknown kid
+    jwks.set({ kind: 'status', status: 503 });
+    await elapse(cooldownMs);
+    const unknown = await app.get(`Bearer ${unknownKidToken}`);
+    expectOutcome(unknown, jwksUnavailable);
+    expect(unknown.headers['retry-after']).toBe('2'); // a whole cooldown from the failure
+    expect(jwks.requests).toBe(4);
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${unknownKidToken}`), jwksUnavailable);
+    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expect(jwks.requests).toBe(4);
+    expect(app.logger.matching('JWKS unreachable')).toHaveLength(2);
+    expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
+  });
+
   it('an expired cache during an outage: the known key still verifies, and only the first request waits', async () => {
     app = await startGuardedApp(adapter, {
       options: { jwksTimeoutMs: SLOW_TIMEOUT_MS, jwksCooldownMs: COOLDOWN_MS, jwksCacheMaxAgeMs: 1_000 },
