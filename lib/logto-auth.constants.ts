@@ -6,6 +6,7 @@ export const LOGTO_STRATEGY_NAME = 'logto';
 export const IS_PUBLIC_KEY = 'logto-auth:is-public';
 export const SCOPES_KEY = 'logto-auth:scopes';
 export const ANY_SCOPE_KEY = 'logto-auth:any-scope';
+export const REQUIRE_ORGANIZATION_KEY = 'logto-auth:require-organization';
 
 /** Every asymmetric JWS algorithm the module can verify (RFC 7518 §3.1). */
 export const SUPPORTED_ALGORITHMS = [

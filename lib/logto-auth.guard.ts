@@ -5,44 +5,76 @@ import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoStrategy } from './logto.strategy';
 import { LogtoAuthException } from './errors/logto-auth.exception';
 import { jwtErrorReason } from './token/jwt-error-reason';
-import { challengeHeaders } from './errors/www-authenticate';
-import { AuthorizationSource, extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
+import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
-
-type HttpRequest = AuthorizationSource & { user?: LogtoUser };
+import { AuthRequest } from './context/auth-context';
+import { AuthContexts } from './context/auth-contexts';
+import { assertOrganization } from './organizations/assert-organization';
+import { LogtoUserValidation } from './validation/logto-user-validation';
 
 /**
- * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`.
+ * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
+ * `@RequireOrganization()` and the `validate` / `validator` option, on REST controllers, GraphQL
+ * resolvers and Socket.IO gateways; other contexts are refused unless `@Public()`.
  * Registered for all routes by default; with `global: false`, apply it with `@UseGuards(LogtoAuthGuard)`.
  */
 @Injectable()
 export class LogtoAuthGuard implements CanActivate {
   private readonly logger = new Logger('LogtoAuth');
   private readonly routeRules: RouteAuthRulesReader;
+  private readonly contexts: AuthContexts;
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly strategy: LogtoStrategy,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly userValidation: LogtoUserValidation,
     reflector: Reflector,
   ) {
     this.routeRules = new RouteAuthRulesReader(reflector);
+    this.contexts = new AuthContexts(this.adapterHost, this.options);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rules = this.routeRules.read(context);
     if (rules.isPublic) return true;
-    if (context.getType() !== 'http') throw new LogtoAuthException('execution_context_not_supported');
-    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const channel = this.contexts.of(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
     try {
-      const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
-      const user = await this.verify(token); // -> key -> verified claims -> LogtoUser
-      request.user = user; // guards after this one, and @CurrentUser(), read it here
-      assertScopes(user.scopes, rules); // -> scope check -> handler
+      const request = channel.getRequest(context);
+      const user = channel.provenUser?.(request) ?? (await this.authenticate(request)); // a socket proves once
+      channel.setUser(context, request, user); // request.user: guards after this one and @CurrentUser() read it
+      assertScopes(user.scopes, rules); // -> scope check
+      assertOrganization(user, rules.organization, request.params, this.options); // -> organization rules
+      await this.userValidation.assert(user); // -> the application's own rule -> handler
       return true;
     } catch (error) {
-      throw this.refuse(context, error);
+      throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
+    }
+  }
+
+  /**
+   * Verifies a Socket.IO connection's handshake token as it opens: call it from the gateway's
+   * `handleConnection`. A client without a valid token is told why (`exception` event) and disconnected
+   * at once, instead of at its first message. Never throws.
+   *
+   * @example
+   * @WebSocketGateway()
+   * export class EventsGateway implements OnGatewayConnection {
+   *   constructor(private readonly logtoAuth: LogtoAuthGuard) {}
+   *   handleConnection(client: Socket) { return this.logtoAuth.authenticateConnection(client); }
+   * }
+   */
+  async authenticateConnection(client: object): Promise<LogtoUser | undefined> {
+    const sockets = this.contexts.webSocket;
+    try {
+      const request = sockets.connectionRequest(client);
+      const user = sockets.provenUser(request) ?? (await this.authenticate(request));
+      sockets.remember(client, request, user);
+      return user;
+    } catch (error) {
+      sockets.refuseConnection(client, this.toRefusal(error));
+      return undefined;
     }
   }
 
@@ -57,18 +89,19 @@ export class LogtoAuthGuard implements CanActivate {
     return user;
   }
 
+  private async authenticate(request: AuthRequest): Promise<LogtoUser> {
+    const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
+    return this.verify(token); // -> key -> verified claims -> LogtoUser
+  }
+
   private async verify(token: string): Promise<LogtoUser> {
     const { error, user, info } = await this.strategy.authenticateToken(token);
     return this.handleRequest(error, user, info);
   }
 
-  private refuse(context: ExecutionContext, error: unknown): LogtoAuthException {
+  private toRefusal(error: unknown): LogtoAuthException {
     const exception = error instanceof LogtoAuthException ? error : this.unexpected(error);
     this.logger.debug?.(`refused ${exception.code}: ${exception.reason}`);
-    const response = context.switchToHttp().getResponse();
-    for (const [name, value] of Object.entries(challengeHeaders(exception, this.options.realm))) {
-      this.adapterHost.httpAdapter.setHeader(response, name, value);
-    }
     return exception;
   }
 

@@ -5,7 +5,8 @@ import { ConfigurableLogtoAuthModule, LOGTO_AUTH_MODULE_OPTIONS } from './logto-
 import { resolveLogtoAuthOptions, ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthGuard } from './logto-auth.guard';
 import { LogtoStrategy } from './logto.strategy';
-import { JwksKeyResolver } from './keys/jwks-key-resolver';
+import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
+import { LogtoUserValidation } from './validation/logto-user-validation';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -28,8 +29,9 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
 @Module({
   providers: [
     { provide: LOGTO_AUTH_OPTIONS, useFactory: resolveLogtoAuthOptions, inject: [LOGTO_AUTH_MODULE_OPTIONS] },
-    { provide: JwksKeyResolver, useFactory: (o: ResolvedLogtoAuthOptions) => new JwksKeyResolver(o), inject: [LOGTO_AUTH_OPTIONS] },
+    { provide: IssuerKeyResolvers, useFactory: (o: ResolvedLogtoAuthOptions) => new IssuerKeyResolvers(o), inject: [LOGTO_AUTH_OPTIONS] },
     LogtoStrategy,
+    LogtoUserValidation,
     LogtoAuthGuard,
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
@@ -39,6 +41,7 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
       inject: [LOGTO_AUTH_OPTIONS, LogtoAuthGuard],
     },
   ],
-  exports: [LOGTO_AUTH_OPTIONS, JwksKeyResolver, LogtoStrategy, LogtoAuthGuard],
+  // Everything LogtoAuthGuard injects, so `@UseGuards(LogtoAuthGuard)` resolves in any module.
+  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, LogtoStrategy, LogtoUserValidation, LogtoAuthGuard],
 })
 export class LogtoAuthModule extends ConfigurableLogtoAuthModule {}

@@ -1,11 +1,27 @@
 import { DEFAULT_ALGORITHMS, DEFAULTS, LogtoSigningAlgorithm, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
+import { Type } from '@nestjs/common';
 import { LogtoAuthModuleOptions } from './interfaces/logto-auth-module-options.interface';
+import { LogtoTenantOptions } from './interfaces/logto-tenant-options.interface';
+import { LogtoUserValidator, LogtoUserValidatorFn } from './interfaces/logto-user-validator.interface';
 
-/** The options after defaults and validation: what every provider of the module reads. */
-export interface ResolvedLogtoAuthOptions {
+/** One trusted issuer group: the `iss` values that pick it, its key set and its audience. */
+export interface ResolvedLogtoTenant {
   readonly issuers: readonly string[];
   readonly jwksUri: string;
   readonly audiences: readonly string[];
+}
+
+/** The options after defaults and validation: what every provider of the module reads. */
+export interface ResolvedLogtoAuthOptions {
+  /** One entry without the `tenants` option; a token's `iss` picks exactly one. */
+  readonly tenants: readonly ResolvedLogtoTenant[];
+  /** Every tenant's issuers and audiences together. */
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[];
+  readonly organizations: boolean;
+  readonly scopeClaim: string;
+  readonly validate?: LogtoUserValidatorFn;
+  readonly validator?: Type<LogtoUserValidator>;
   readonly algorithms: readonly LogtoSigningAlgorithm[];
   readonly clockTolerance: number;
   readonly global: boolean;
@@ -34,18 +50,14 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
   if (options === null || typeof options !== 'object') {
     throw new LogtoAuthOptionsError('options', 'must be an object');
   }
-  const endpoint = options.endpoint === undefined ? undefined : trimTrailingSlashes(requireUrl('endpoint', options.endpoint));
-  if (endpoint === undefined && (options.issuer === undefined || options.jwksUri === undefined)) {
-    throw new LogtoAuthOptionsError('endpoint', 'is required unless both "issuer" and "jwksUri" are given');
-  }
-  const issuers = options.issuer === undefined ? [`${endpoint}/oidc`] : nonEmptyList('issuer', options.issuer);
-  issuers.forEach((issuer) => requireUrl('issuer', issuer));
-  const jwksUri = requireUrl('jwksUri', options.jwksUri ?? `${endpoint}/oidc/jwks`);
-
+  const tenants = resolveTenants(options);
   return Object.freeze({
-    issuers,
-    jwksUri,
-    audiences: nonEmptyList('audience', options.audience),
+    tenants,
+    issuers: Object.freeze(tenants.flatMap((tenant) => tenant.issuers)),
+    audiences: Object.freeze([...new Set(tenants.flatMap((tenant) => tenant.audiences))]),
+    organizations: optionalBoolean('organizations', options.organizations, false),
+    scopeClaim: resolveScopeClaim(options.scopeClaim),
+    ...resolveValidator(options),
     algorithms: resolveAlgorithms(options.algorithms),
     clockTolerance: nonNegativeNumber('clockTolerance', options.clockTolerance, DEFAULTS.clockTolerance, 300),
     global: optionalBoolean('global', options.global, true),
@@ -60,6 +72,71 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
       1_000,
     ),
   });
+}
+
+function resolveTenants(options: LogtoAuthModuleOptions): readonly ResolvedLogtoTenant[] {
+  if (options.tenants === undefined) return Object.freeze([resolveTenant('', options, options.audience)]);
+  for (const option of ['endpoint', 'issuer', 'jwksUri'] as const) {
+    if (options[option] !== undefined) {
+      throw new LogtoAuthOptionsError(option, 'cannot be combined with "tenants": give it inside each tenant');
+    }
+  }
+  if (!Array.isArray(options.tenants) || options.tenants.length === 0) {
+    throw new LogtoAuthOptionsError('tenants', 'must be a non-empty array');
+  }
+  if (options.audience !== undefined) nonEmptyList('audience', options.audience);
+  const tenants = options.tenants.map((tenant: LogtoTenantOptions, index) =>
+    resolveTenant(`tenants[${index}].`, tenant, tenant?.audience ?? options.audience),
+  );
+  // The token's iss picks the key set and the audience: one issuer in two tenants would make that ambiguous.
+  const seen = new Set<string>();
+  for (const issuer of tenants.flatMap((tenant) => tenant.issuers)) {
+    if (seen.has(issuer)) throw new LogtoAuthOptionsError('tenants', `names the issuer "${issuer}" in more than one tenant`);
+    seen.add(issuer);
+  }
+  return Object.freeze(tenants);
+}
+
+function resolveTenant(prefix: string, tenant: LogtoTenantOptions, audience: unknown): ResolvedLogtoTenant {
+  if (tenant === null || typeof tenant !== 'object') {
+    throw new LogtoAuthOptionsError(prefix.slice(0, -1), 'must be an object');
+  }
+  const endpoint = tenant.endpoint === undefined ? undefined : trimTrailingSlashes(requireUrl(`${prefix}endpoint`, tenant.endpoint));
+  if (endpoint === undefined && (tenant.issuer === undefined || tenant.jwksUri === undefined)) {
+    throw new LogtoAuthOptionsError(`${prefix}endpoint`, 'is required unless both "issuer" and "jwksUri" are given');
+  }
+  const issuers = tenant.issuer === undefined ? [`${endpoint}/oidc`] : nonEmptyList(`${prefix}issuer`, tenant.issuer);
+  issuers.forEach((issuer) => requireUrl(`${prefix}issuer`, issuer));
+  return Object.freeze({
+    issuers: Object.freeze(issuers),
+    jwksUri: requireUrl(`${prefix}jwksUri`, tenant.jwksUri ?? `${endpoint}/oidc/jwks`),
+    audiences: nonEmptyList(`${prefix}audience`, audience),
+  });
+}
+
+// Registered claims hold identities and times, never permissions: reading one as scopes would grant nonsense.
+const NOT_SCOPE_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'organization_id']);
+
+function resolveScopeClaim(claim: unknown): string {
+  if (claim === undefined) return 'scope';
+  if (typeof claim !== 'string' || claim === '' || NOT_SCOPE_CLAIMS.has(claim)) {
+    throw new LogtoAuthOptionsError('scopeClaim', 'must name the claim that holds permissions, such as "scp" or "permissions"');
+  }
+  return claim;
+}
+
+function resolveValidator(options: LogtoAuthModuleOptions): Pick<ResolvedLogtoAuthOptions, 'validate' | 'validator'> {
+  const { validate, validator } = options;
+  if (validate !== undefined && typeof validate !== 'function') {
+    throw new LogtoAuthOptionsError('validate', 'must be a function (user, claims) => boolean | Promise<boolean>');
+  }
+  if (validator !== undefined && (typeof validator !== 'function' || typeof validator.prototype?.validate !== 'function')) {
+    throw new LogtoAuthOptionsError('validator', 'must be a class with a validate(user, claims) method');
+  }
+  if (validate !== undefined && validator !== undefined) {
+    throw new LogtoAuthOptionsError('validator', 'cannot be combined with "validate": give one of them');
+  }
+  return { ...(validate && { validate }), ...(validator && { validator }) };
 }
 
 function nonEmptyList(option: string, value: unknown): readonly string[] {

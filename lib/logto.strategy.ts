@@ -4,10 +4,12 @@ import { Passport } from 'passport';
 import { SecretOrKeyProvider, Strategy as JwtStrategy } from 'passport-jwt';
 import { LOGTO_AUTH_OPTIONS, LOGTO_STRATEGY_NAME } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
-import { JwksKeyResolver } from './keys/jwks-key-resolver';
+import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { decodeJws } from './token/decode-jws';
 import { assertAccessTokenClaims, assertAccessTokenHeader, assertIssuerAndLifetime } from './token/access-token-rules';
 import { toLogtoUser } from './token/to-logto-user';
+import { assertAudienceOfIssuer } from './tenants/tenant-of-issuer';
+import { acceptedAudiences } from './organizations/organization-audience';
 import { LogtoUser } from './interfaces/logto-user.interface';
 
 /** What one passport-jwt run ends with, in passport's own terms (`handleRequest(error, user, info)`). */
@@ -32,14 +34,17 @@ interface Attempt {
  */
 @Injectable()
 export class LogtoStrategy extends PassportStrategy(JwtStrategy, LOGTO_STRATEGY_NAME) {
-  constructor(@Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions, keys: JwksKeyResolver) {
+  constructor(
+    @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
+    keys: IssuerKeyResolvers,
+  ) {
     super({
       jwtFromRequest: (attempt: Attempt) => attempt.token,
       secretOrKeyProvider: signingKeyProvider(options, keys),
       // passport-jwt copies these three over jsonWebTokenOptions, with undefined when they are not set
       // here: set only there, a token for any audience would pass.
       issuer: options.issuers as string[],
-      audience: options.audiences as string[],
+      audience: acceptedAudiences(options) as string[], // may hold a RegExp, which jsonwebtoken supports
       algorithms: options.algorithms as JwtAlgorithms,
       jsonWebTokenOptions: { clockTolerance: options.clockTolerance },
     });
@@ -47,7 +52,7 @@ export class LogtoStrategy extends PassportStrategy(JwtStrategy, LOGTO_STRATEGY_
 
   validate(payload: Record<string, unknown>): LogtoUser {
     assertAccessTokenClaims(payload);
-    return toLogtoUser(payload);
+    return toLogtoUser(payload, this.options);
   }
 
   /**
@@ -73,15 +78,16 @@ export class LogtoStrategy extends PassportStrategy(JwtStrategy, LOGTO_STRATEGY_
 }
 
 /** Cheap checks on the unverified token first, so a token that cannot pass costs no JWKS request. */
-function signingKeyProvider(options: ResolvedLogtoAuthOptions, keys: JwksKeyResolver): SecretOrKeyProvider<Attempt> {
+function signingKeyProvider(options: ResolvedLogtoAuthOptions, keys: IssuerKeyResolvers): SecretOrKeyProvider<Attempt> {
   return (attempt, token, done) => {
     try {
       const { header, payload } = decodeJws(token as string);
       assertAccessTokenHeader(header, options.algorithms);
       assertIssuerAndLifetime(payload, options);
+      assertAudienceOfIssuer(payload, options);
       attempt.kid = header.kid;
       // jsonwebtoken 9 verifies with a KeyObject directly (no PEM parse per token); the typings lag behind.
-      keys.getKey(header.kid, header.alg).then((key) => done(null, key as unknown as string), done);
+      keys.getKey(payload.iss as string, header.kid, header.alg).then((key) => done(null, key as unknown as string), done);
     } catch (error) {
       done(error);
     }

@@ -1,8 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { LogtoUser } from '../interfaces/logto-user.interface';
+import { currentUserOf } from '../context/current-user-of';
 
 /**
- * The verified `LogtoUser`, or one of its fields.
+ * The verified `LogtoUser`, or one of its fields, in controllers, resolvers and gateways alike.
  *
  * @example
  * @Get('me') me(@CurrentUser() user: LogtoUser) { return user; }
@@ -10,7 +11,7 @@ import { LogtoUser } from '../interfaces/logto-user.interface';
  */
 export const CurrentUser: (field?: keyof LogtoUser) => ParameterDecorator = createParamDecorator(
   (field: keyof LogtoUser | undefined, context: ExecutionContext) => {
-    const user = context.switchToHttp().getRequest<{ user?: LogtoUser }>().user;
+    const user = currentUserOf(context);
     return field ? user?.[field] : user;
   },
 );

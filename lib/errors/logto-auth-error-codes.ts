@@ -10,6 +10,10 @@ export const LogtoAuthErrorCode = {
   InsufficientScope: 'insufficient_scope',
   JwksUnavailable: 'auth.jwks_unavailable',
   ExecutionContextNotSupported: 'auth.execution_context_not_supported',
+  OrganizationRequired: 'auth.organization_required',
+  OrganizationMismatch: 'auth.organization_mismatch',
+  OrganizationTokenNotAccepted: 'auth.organization_token_not_accepted',
+  ValidationFailed: 'auth.validation_failed',
 } as const;
 
 export type LogtoAuthErrorCode = (typeof LogtoAuthErrorCode)[keyof typeof LogtoAuthErrorCode];

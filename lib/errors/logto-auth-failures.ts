@@ -17,6 +17,9 @@ const C = LogtoAuthErrorCode;
 const unauthorized = (code: LogtoAuthErrorCode, bearerError: BearerErrorCode | undefined, description: string) =>
   ({ status: HttpStatus.UNAUTHORIZED, code, bearerError, description }) as const;
 const invalidToken = (description: string) => unauthorized(C.InvalidToken, 'invalid_token', description);
+// RFC 6750 §3.1: insufficient_scope is the error code for a valid token that may not do this (403).
+const forbidden = (code: LogtoAuthErrorCode, description: string) =>
+  ({ status: HttpStatus.FORBIDDEN, code, bearerError: 'insufficient_scope', description }) as const;
 
 /** Every way a request can be refused, and exactly what the client is told. */
 export const LOGTO_AUTH_FAILURES = {
@@ -53,6 +56,16 @@ export const LOGTO_AUTH_FAILURES = {
     bearerError: 'insufficient_scope',
     description: 'The access token lacks a scope this resource requires.',
   },
+  organization_required: forbidden(C.OrganizationRequired, 'This resource requires a token for an organization.'),
+  organization_mismatch: forbidden(
+    C.OrganizationMismatch,
+    'The access token is for another organization than the one this request is about.',
+  ),
+  organization_token_not_accepted: forbidden(
+    C.OrganizationTokenNotAccepted,
+    'Organization tokens are accepted only on organization resources.',
+  ),
+  validation_failed: forbidden(C.ValidationFailed, 'The access token was refused by a rule of this API.'),
   jwks_unavailable: {
     status: HttpStatus.SERVICE_UNAVAILABLE,
     code: C.JwksUnavailable,
@@ -61,7 +74,8 @@ export const LOGTO_AUTH_FAILURES = {
   execution_context_not_supported: {
     status: HttpStatus.FORBIDDEN,
     code: C.ExecutionContextNotSupported,
-    description: 'LogtoAuthGuard cannot authenticate this kind of request; mark the handler @Public() or use HTTP.',
+    description:
+      'LogtoAuthGuard authenticates HTTP, GraphQL and Socket.IO requests only; mark this handler @Public() to serve it.',
   },
 } as const satisfies Record<string, LogtoAuthFailureRule>;
 

@@ -1,6 +1,11 @@
+import { Type } from '@nestjs/common';
+import { LogtoTenantOptions } from './logto-tenant-options.interface';
+import { LogtoUserValidator, LogtoUserValidatorFn } from './logto-user-validator.interface';
+
 /**
  * What `LogtoAuthModule.forRoot()` accepts. Give `endpoint` (your Logto tenant URL), or `issuer`
- * and `jwksUri` explicitly; `audience` is always required.
+ * and `jwksUri` explicitly, or several Logto tenants in `tenants`; `audience` is required unless
+ * every tenant gives its own.
  */
 export interface LogtoAuthModuleOptions {
   /** The Logto endpoint, e.g. `https://my-tenant.logto.app`: issuer `<endpoint>/oidc`, JWKS `<endpoint>/oidc/jwks`. */
@@ -9,8 +14,30 @@ export interface LogtoAuthModuleOptions {
   issuer?: string | readonly string[];
   /** Where the signing keys are. Default `<endpoint>/oidc/jwks`. */
   jwksUri?: string;
-  /** The API resource indicator(s) this API answers to; a token's `aud` must contain one. Required. */
-  audience: string | readonly string[];
+  /**
+   * The API resource indicator(s) this API answers to; a token's `aud` must contain one. Required,
+   * except with `tenants` where it is the audience of every tenant that does not name its own.
+   */
+  audience?: string | readonly string[];
+  /**
+   * Several Logto tenants, each with its own endpoint (or issuer and JWKS) and audience; instead of
+   * `endpoint`, `issuer` and `jwksUri`. A token's `iss` picks the tenant, whose keys and audience then apply.
+   */
+  tenants?: readonly LogtoTenantOptions[];
+  /**
+   * Also accept Logto organization tokens (audience `urn:logto:organization:<id>`) on routes marked
+   * `@RequireOrganization()`; their scopes are the organization permissions. Default false.
+   */
+  organizations?: boolean;
+  /** The claim that holds the granted permissions: a space-separated string or an array of strings. Default `scope`. */
+  scopeClaim?: string;
+  /**
+   * Your own rule, run after the token and the route's scopes have passed: return false to refuse
+   * with 403 `auth.validation_failed`. A validator that throws refuses the same way.
+   */
+  validate?: LogtoUserValidatorFn;
+  /** Like `validate`, as an injectable class (for database access): provide it in any module of the app. */
+  validator?: Type<LogtoUserValidator>;
   /** Accepted signature algorithms. Default ES384, ES256, ES512, RS256, PS256. `none` and HS* are refused. */
   algorithms?: readonly string[];
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default 5. */

@@ -25,7 +25,10 @@ export interface LogtoUser {
   readonly scopes: readonly string[];
   readonly audience: readonly string[];
   readonly issuer: string;
-  /** Logto's `organization_id`, on organization tokens. */
+  /**
+   * The organization the token acts for: its `organization_id` claim, or, with `organizations: true`,
+   * the id of an organization token's `urn:logto:organization:<id>` audience.
+   */
   readonly organizationId?: string;
   readonly expiresAt: Date;
   /** The full verified payload, for custom claims. */

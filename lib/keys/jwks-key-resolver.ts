@@ -15,6 +15,11 @@ const FLOOD_LOG_THRESHOLD = 100;
 
 type KeysRemovedListener = (kids: readonly string[]) => void;
 
+/** One key set's location and the module-wide JWKS timings. */
+export type JwksKeySettings = Pick<ResolvedLogtoAuthOptions, 'jwksTimeoutMs' | 'jwksCooldownMs' | 'jwksCacheMaxAgeMs'> & {
+  readonly jwksUri: string;
+};
+
 /**
  * The signing key for a `kid`, from the configured JWKS through jwks-rsa, hardened so that no token
  * can steer it: one fetch at a time (single flight); unknown kids refetch at most once per cooldown
@@ -33,7 +38,7 @@ export class JwksKeyResolver {
   private unknownKidsAbsorbed = 0;
   private readonly removedListeners: KeysRemovedListener[] = [];
 
-  constructor(private readonly options: ResolvedLogtoAuthOptions) {
+  constructor(private readonly options: JwksKeySettings) {
     this.client = new JwksClient({
       jwksUri: options.jwksUri,
       timeout: options.jwksTimeoutMs,

@@ -1,7 +1,8 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ANY_SCOPE_KEY, IS_PUBLIC_KEY, SCOPES_KEY } from '../logto-auth.constants';
+import { ANY_SCOPE_KEY, IS_PUBLIC_KEY, REQUIRE_ORGANIZATION_KEY, SCOPES_KEY } from '../logto-auth.constants';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
+import { OrganizationRequirement } from '../decorators/require-organization.decorator';
 
 /** What a route asks of its caller, read once per handler from the decorators. */
 export interface RouteAuthRules {
@@ -10,6 +11,8 @@ export interface RouteAuthRules {
   readonly allOf: readonly string[];
   /** One group per `@AnyScope()`: at least one scope of each group is required. */
   readonly anyOf: readonly (readonly string[])[];
+  /** `@RequireOrganization()` of the handler, else of the class. */
+  readonly organization?: OrganizationRequirement;
 }
 
 /** Decorator metadata never changes after class definition, so it is read once per class and handler. */
@@ -29,12 +32,34 @@ export class RouteAuthRulesReader {
   }
 
   private readUncached(handler: object, controller: object): RouteAuthRules {
-    const targets = [controller, handler] as Parameters<Reflector['get']>[1][];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets.slice().reverse()) === true;
-    const allOf = new Set(targets.flatMap((target) => this.reflector.get<string[]>(SCOPES_KEY, target) ?? []));
-    const anyOf = targets.flatMap((target) => this.reflector.get<string[][]>(ANY_SCOPE_KEY, target) ?? []);
-    return Object.freeze({ isPublic, allOf: Object.freeze([...allOf]), anyOf: Object.freeze(anyOf) });
+    return readRouteAuthRules(this.reflector, handler, controller);
   }
+}
+
+/** The rules of one handler, straight from the decorator metadata. */
+export function readRouteAuthRules(reflector: Reflector, handler: object, controller: object): RouteAuthRules {
+  const targets = [controller, handler] as Parameters<Reflector['get']>[1][];
+  const isPublic = isOpenRoute(handler, controller);
+  const allOf = new Set(targets.flatMap((target) => reflector.get<string[]>(SCOPES_KEY, target) ?? []));
+  const anyOf = targets.flatMap((target) => reflector.get<string[][]>(ANY_SCOPE_KEY, target) ?? []);
+  const organization = reflector.getAllAndOverride<OrganizationRequirement>(REQUIRE_ORGANIZATION_KEY, targets.slice().reverse());
+  return Object.freeze({
+    isPublic,
+    allOf: Object.freeze([...allOf]),
+    anyOf: Object.freeze(anyOf),
+    ...(organization && { organization }),
+  });
+}
+
+/**
+ * Fail closed: `@Public()` opens a route only where no requirement of the handler's own contradicts it
+ * (a handler with its own @Scopes/@AnyScope/@RequireOrganization always needs a token), and a class-level
+ * `@Public()` is not inherited by subclasses, which may add requirements a public base never had.
+ */
+function isOpenRoute(handler: object, controller: object): boolean {
+  const handlerRequires = [SCOPES_KEY, ANY_SCOPE_KEY, REQUIRE_ORGANIZATION_KEY].some((key) => Reflect.hasOwnMetadata(key, handler));
+  if (handlerRequires) return false;
+  return Reflect.getOwnMetadata(IS_PUBLIC_KEY, handler) === true || Reflect.getOwnMetadata(IS_PUBLIC_KEY, controller) === true;
 }
 
 /** Exact, per-item matching: `read` never satisfies `read:documents`, nor the other way round. */

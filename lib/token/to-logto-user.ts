@@ -1,24 +1,28 @@
 import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
+import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
+import { organizationOfClaims } from '../organizations/organization-of-claims';
+import { readScopes } from './scope-claim';
+
+export { parseScope } from './scope-claim';
+
+export type ClaimReadingOptions = Pick<ResolvedLogtoAuthOptions, 'scopeClaim' | 'organizations'>;
+
+const DEFAULT_CLAIM_READING: ClaimReadingOptions = { scopeClaim: 'scope', organizations: false };
 
 /** Builds the frozen `LogtoUser` from a verified payload (and from nothing else). */
-export function toLogtoUser(claims: LogtoAccessTokenClaims): LogtoUser {
+export function toLogtoUser(claims: LogtoAccessTokenClaims, reading = DEFAULT_CLAIM_READING): LogtoUser {
+  const organizationId = organizationOfClaims(claims, reading.organizations);
   const user: LogtoUser = {
     sub: claims.sub,
     clientId: claims.client_id,
-    scopes: Object.freeze(parseScope(claims.scope)),
+    scopes: Object.freeze(readScopes(claims, reading.scopeClaim)),
     audience: Object.freeze(typeof claims.aud === 'string' ? [claims.aud] : [...claims.aud]),
     issuer: claims.iss,
-    ...(claims.organization_id !== undefined && { organizationId: claims.organization_id }),
+    ...(organizationId !== undefined && { organizationId }),
     expiresAt: new Date(claims.exp * 1000),
     claims: deepFreeze(claims),
   };
   return Object.freeze(user);
-}
-
-/** RFC 6749 §3.3: space-delimited; missing or empty means no scope at all, never an error. */
-export function parseScope(scope: string | undefined): string[] {
-  if (!scope) return [];
-  return [...new Set(scope.split(' ').filter(Boolean))];
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,0 +1,33 @@
+import { KeyObject } from 'node:crypto';
+import { LogtoAuthException } from '../errors/logto-auth.exception';
+import { LogtoSigningAlgorithm } from '../logto-auth.constants';
+import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
+import { JwksKeyResolver } from './jwks-key-resolver';
+
+/**
+ * One `JwksKeyResolver` per tenant, picked by the token's `iss`. An issuer that is not configured has
+ * no resolver, so its tokens never cause a JWKS request.
+ */
+export class IssuerKeyResolvers {
+  private readonly byIssuer = new Map<string, JwksKeyResolver>();
+  private readonly resolvers: readonly JwksKeyResolver[];
+
+  constructor(options: ResolvedLogtoAuthOptions) {
+    this.resolvers = options.tenants.map((tenant) => {
+      const resolver = new JwksKeyResolver({ ...options, jwksUri: tenant.jwksUri });
+      tenant.issuers.forEach((issuer) => this.byIssuer.set(issuer, resolver));
+      return resolver;
+    });
+  }
+
+  getKey(issuer: string, kid: string, alg: LogtoSigningAlgorithm): Promise<KeyObject> {
+    const resolver = this.byIssuer.get(issuer);
+    if (!resolver) return Promise.reject(new LogtoAuthException('wrong_issuer'));
+    return resolver.getKey(kid, alg);
+  }
+
+  /** Called with the kids that a refresh of any tenant's key set found gone. */
+  onKeysRemoved(listener: (kids: readonly string[]) => void): void {
+    this.resolvers.forEach((resolver) => resolver.onKeysRemoved(listener));
+  }
+}

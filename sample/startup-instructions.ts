@@ -1,0 +1,58 @@
+import { DevTenant } from './dev-issuer/dev-tenant';
+
+export interface DevModeAddresses {
+  readonly apiUrl: string;
+  readonly issuer: string;
+  readonly tokenEndpoint: string;
+  readonly tenant: DevTenant;
+}
+
+const READ_ACCESS_TOKEN = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token'`;
+
+/** What `npm start` prints with the dev issuer: URLs, then commands that can be pasted as they are. */
+export function devModeInstructions({ apiUrl, issuer, tokenEndpoint, tenant }: DevModeAddresses): string {
+  const others = tenant.clients
+    .filter((client) => client.clientId !== 'reader-app')
+    .map((client) => `${client.clientId}:${client.clientSecret} (${client.scopes.join(', ') || 'no scopes'})`)
+    .join(', ');
+  return `
+nestjs-logto sample: a protected API and a local Logto-compatible issuer.
+
+  API          ${apiUrl}   (audience ${tenant.apiResource})
+  Dev issuer   ${issuer}   (discovery: ${issuer}/.well-known/openid-configuration)
+
+1. Get an access token for the machine-to-machine app "reader-app" (scope read:documents):
+
+TOKEN=$(curl -s ${tokenEndpoint} -u reader-app:reader-secret -d grant_type=client_credentials -d resource=${tenant.apiResource} -d scope=read:documents | ${READ_ACCESS_TOKEN})
+
+2. Call the API with it:
+
+curl -i ${apiUrl}/documents -H "Authorization: Bearer $TOKEN"
+    200: the token has read:documents
+curl -i ${apiUrl}/documents
+    401 auth.authorization_header_missing: no token
+curl -i -X POST ${apiUrl}/documents -H "Authorization: Bearer $TOKEN"
+    403 insufficient_scope: POST also needs write:documents
+
+More: GET ${apiUrl}/me shows the verified token; other apps: ${others};
+add -d organization_id=acme to the token request for an organization token (then GET ${apiUrl}/organization).
+Public route: ${apiUrl}/health. Ctrl-C stops the API and the issuer.
+`;
+}
+
+/** What `npm start` prints against a real Logto tenant. */
+export function tenantModeInstructions(apiUrl: string, endpoint: string, audience: string): string {
+  return `
+nestjs-logto sample: a protected API for your Logto tenant.
+
+  API          ${apiUrl}   (audience ${audience})
+  Issuer       ${endpoint.replace(/\/+$/, '')}/oidc
+
+Get a token for a machine-to-machine app of your tenant (App ID and App secret from the Logto Console):
+
+TOKEN=$(curl -s ${endpoint.replace(/\/+$/, '')}/oidc/token -u <app-id>:<app-secret> -d grant_type=client_credentials -d resource=${audience} -d scope=read:documents | ${READ_ACCESS_TOKEN})
+curl -i ${apiUrl}/documents -H "Authorization: Bearer $TOKEN"
+
+Ctrl-C stops the API.
+`;
+}

@@ -1,0 +1,172 @@
+import { Injectable, INestApplication, Module } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser, LogtoUserValidator } from '../../lib';
+import { DocumentsController } from '../helpers/documents.controller';
+import { expectRefusal } from '../helpers/expect-refusal';
+import { createTestKey } from '../helpers/keys';
+import { startJwksServer, JwksServer } from '../helpers/jwks-server';
+import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
+import { ADAPTERS, createTestApp } from '../helpers/test-app';
+
+/** Stands in for the application's database of users. */
+@Injectable()
+class UsersService {
+  readonly known = new Set(['user-1']);
+  exists(sub: string): Promise<boolean> {
+    return Promise.resolve(this.known.has(sub));
+  }
+}
+
+@Module({ providers: [UsersService], exports: [UsersService] })
+class UsersModule {}
+
+@Injectable()
+class KnownUserValidator implements LogtoUserValidator {
+  constructor(private readonly users: UsersService) {}
+  validate(user: LogtoUser): Promise<boolean> {
+    return this.users.exists(user.sub);
+  }
+}
+
+describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
+  const key = createTestKey('ES384');
+  let jwks: JwksServer;
+  const apps: INestApplication[] = [];
+  const start = async (options: Partial<LogtoAuthModuleOptions>) => {
+    const app = await createTestApp(adapter, {
+      imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, ...options })],
+      controllers: [DocumentsController],
+    });
+    apps.push(app);
+    return app;
+  };
+  const token = (claims: Record<string, unknown> = {}) => signAccessToken({ key, issuer: jwks.issuer, claims });
+  const get = (app: INestApplication, bearer: string, path = '/documents') =>
+    request(app.getHttpServer()).get(path).set('Authorization', `Bearer ${bearer}`);
+
+  beforeAll(async () => {
+    jwks = await startJwksServer([key.jwk]);
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await jwks?.close();
+  });
+
+  describe('validate function', () => {
+    const calls: { sub: string; tenantClaim: unknown }[] = [];
+    let app: INestApplication;
+    beforeAll(async () => {
+      app = await start({
+        validate: async (user: LogtoUser, claims: LogtoAccessTokenClaims) => {
+          calls.push({ sub: user.sub, tenantClaim: claims.tenant });
+          if (user.sub === 'throws') throw new Error('database unreachable');
+          if (user.sub === 'forgets-to-return') return undefined as unknown as boolean;
+          return user.sub === 'user-1';
+        },
+      });
+    });
+
+    it('lets a caller the rule accepts through, giving it the verified claims', async () => {
+      calls.length = 0;
+      const res = await get(app, token({ tenant: 'acme' }));
+      expect(res.status).toBe(200);
+      expect(calls).toEqual([{ sub: 'user-1', tenantClaim: 'acme' }]);
+    });
+
+    it('refuses a caller the rule rejects (403 auth.validation_failed)', async () => {
+      const res = await get(app, token({ sub: 'user-unknown' }));
+      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+    });
+
+    it('fails closed when the rule throws: 403, never 500, never allowed', async () => {
+      const res = await get(app, token({ sub: 'throws' }));
+      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+    });
+
+    it('refuses when the rule returns something other than true', async () => {
+      const res = await get(app, token({ sub: 'forgets-to-return' }));
+      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+    });
+
+    it('runs only after the token and the scopes have passed, and never on @Public() routes', async () => {
+      calls.length = 0;
+      const noScope = await get(app, token({ scope: '' }));
+      expect(noScope.status).toBe(403);
+      expect(noScope.body.code).toBe('insufficient_scope');
+      expect(noScope.headers['www-authenticate']).toContain('error="insufficient_scope"');
+      const badToken = await get(app, token({ aud: 'https://other.example.com' }));
+      expectRefusal(badToken, 401, 'invalid_token', 'wrong_audience');
+      const health = await request(app.getHttpServer()).get('/documents/health');
+      expect(health.status).toBe(200);
+      expect(calls).toEqual([]);
+    });
+  });
+
+  describe('injectable validator class through forRootAsync', () => {
+    let app: INestApplication;
+    beforeAll(async () => {
+      app = await createTestApp(adapter, {
+        imports: [
+          UsersModule,
+          LogtoAuthModule.forRootAsync({
+            useFactory: () => ({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator }),
+          }),
+        ],
+        providers: [KnownUserValidator],
+        controllers: [DocumentsController],
+      });
+      apps.push(app);
+    });
+
+    it('consults the injected service: known subject passes, unknown is 403', async () => {
+      expect((await get(app, token())).status).toBe(200);
+      const res = await get(app, token({ sub: 'user-2' }));
+      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+      app.get(UsersService).known.add('user-2');
+      expect((await get(app, token({ sub: 'user-2' }))).status).toBe(200);
+    });
+
+    it('refuses to start when no module provides the validator class', async () => {
+      await expect(
+        createTestApp(adapter, {
+          imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator })],
+        }),
+      ).rejects.toThrow('option "validator" names KnownUserValidator, which no module provides');
+    });
+  });
+
+  describe('scopeClaim', () => {
+    it('reads permissions from `scp` as a space-separated string', async () => {
+      const app = await start({ scopeClaim: 'scp' });
+      const res = await get(app, token({ scope: undefined, scp: 'read:documents search:own' }), '/documents/search');
+      expect(res.status).toBe(200);
+      const user = await get(app, token({ scope: undefined, scp: 'read:documents' }));
+      expect(user.body.user.scopes).toEqual(['read:documents']);
+    });
+
+    it('reads permissions from `permissions` as an array, and ignores `scope` then', async () => {
+      const app = await start({ scopeClaim: 'permissions' });
+      const ok = await request(app.getHttpServer())
+        .post('/documents')
+        .set('Authorization', `Bearer ${token({ scope: undefined, permissions: ['read:documents', 'write:documents'] })}`);
+      expect(ok.status).toBe(201);
+      const fromScope = await get(app, token({ scope: 'read:documents', permissions: ['write:documents'] }));
+      expect(fromScope.status).toBe(403);
+      expect(fromScope.body.code).toBe('insufficient_scope');
+      expect(fromScope.headers['www-authenticate']).toContain('scope="read:documents"');
+      const none = await get(app, token({ scope: undefined }));
+      expect(none.status).toBe(403);
+      expect(none.body.code).toBe('insufficient_scope');
+      expect(none.headers['www-authenticate']).toContain('scope="read:documents"');
+    });
+
+    it('refuses a permissions claim that is neither a string nor an array of strings', async () => {
+      const app = await start({ scopeClaim: 'permissions' });
+      for (const permissions of [['read:documents', 7], { read: true }, 42]) {
+        const res = await get(app, token({ permissions }));
+        expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
+      }
+    });
+  });
+});

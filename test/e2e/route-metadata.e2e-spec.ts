@@ -1,0 +1,181 @@
+import { CanActivate, Controller, ExecutionContext, Get, Injectable, Post, UseGuards } from '@nestjs/common';
+import { describe, expect, it } from 'vitest';
+import { AnyScope, CurrentUser, LogtoUser, Public, Scopes } from '../../lib';
+import { DocumentsController } from '../helpers/documents.controller';
+import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';
+import { ADAPTERS } from '../helpers/test-app';
+
+@Injectable()
+class RecordingGuard implements CanActivate {
+  static seen: unknown[] = [];
+  canActivate(context: ExecutionContext) {
+    RecordingGuard.seen.push(context.switchToHttp().getRequest().user?.sub);
+    return true;
+  }
+}
+
+@Controller('stacked')
+class StackedController {
+  @Get()
+  @Scopes('a')
+  @Scopes('b')
+  both() {
+    return 'ok';
+  }
+
+  @Get('any')
+  @AnyScope('x', 'y')
+  @AnyScope('z')
+  groups() {
+    return 'ok';
+  }
+
+  @Get('sub')
+  @UseGuards(RecordingGuard)
+  sub(@CurrentUser('sub') sub: string, @CurrentUser('scopes') scopes: string[]) {
+    return { sub, scopes };
+  }
+}
+
+@Controller('open')
+@Public()
+class OpenController {
+  @Get()
+  open(@CurrentUser() user: LogtoUser | undefined) {
+    return { user: user ?? null };
+  }
+
+  @Post()
+  @Scopes('write:documents')
+  ownScopes() {
+    return 'ok';
+  }
+}
+
+@Controller('admin')
+@Scopes('admin')
+class AdminController extends OpenController {
+  @Get('secret')
+  secret() {
+    return 'secret';
+  }
+}
+
+@Controller('contradiction')
+class ContradictionController {
+  @Get()
+  @Public()
+  @Scopes('admin')
+  both() {
+    return 'ok';
+  }
+}
+
+const insufficient = (scopes: string) =>
+  `${challenge('insufficient_scope', DESCRIPTIONS.insufficientScope)}, scope="${scopes}"`;
+
+describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
+  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, ContradictionController], providers: [RecordingGuard] });
+  const bearer = (scope?: string) => `Bearer ${api.token({ claims: { scope } })}`;
+
+  it('class and handler @Scopes add up', async () => {
+    expect((await api.post('/documents', bearer('read:documents write:documents'))).status).toBe(201);
+    const onlyWrite = await api.post('/documents', bearer('write:documents'));
+    expect(onlyWrite.status).toBe(403);
+    expect(onlyWrite.headers['www-authenticate']).toBe(insufficient('read:documents write:documents'));
+  });
+
+  it('several @Scopes on one handler add up', async () => {
+    expect((await api.get('/stacked', bearer('a b'))).status).toBe(200);
+    const res = await api.get('/stacked', bearer('a'));
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toBe(insufficient('a b'));
+  });
+
+  it('@AnyScope needs one of its list, on top of the class @Scopes', async () => {
+    expect((await api.get('/documents/search', bearer('read:documents search:own'))).status).toBe(200);
+    expect((await api.get('/documents/search', bearer('read:documents search:all'))).status).toBe(200);
+    const none = await api.get('/documents/search', bearer('read:documents'));
+    expect(none.status).toBe(403);
+    expect(none.body.code).toBe('insufficient_scope');
+    expect(none.headers['www-authenticate']).toBe(insufficient('read:documents search:all search:own'));
+    const noClassScope = await api.get('/documents/search', bearer('search:all'));
+    expect(noClassScope.status).toBe(403);
+    expect(noClassScope.headers['www-authenticate']).toBe(insufficient('read:documents'));
+  });
+
+  it('each @AnyScope is its own requirement', async () => {
+    expect((await api.get('/stacked/any', bearer('y z'))).status).toBe(200);
+    const res = await api.get('/stacked/any', bearer('x'));
+    expect(res.status).toBe(403);
+    expect(res.headers['www-authenticate']).toBe(insufficient('z'));
+  });
+
+  it('@Public on a handler opens it without reading the Authorization header', async () => {
+    expect((await api.get('/documents/health')).status).toBe(200);
+    expect((await api.get('/documents/health', 'Basic garbage')).status).toBe(200);
+    expect((await api.get('/documents/health', 'Bearer not.a.token')).status).toBe(200);
+  });
+
+  it('@Public on a class opens its handlers, and there is no user', async () => {
+    const res = await api.get('/open', bearer('read:documents'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ user: null });
+  });
+
+  it('a handler with its own @Scopes needs a token even under a class-level @Public (fail closed)', async () => {
+    const junk = await api.post('/open', 'Bearer junk');
+    expect(junk.status).toBe(401);
+    expect(junk.body.code).toBe('invalid_token');
+    expect(junk.headers['www-authenticate']).toBe(challenge('invalid_token', DESCRIPTIONS.opaque));
+    const noScope = await api.post('/open', bearer('read:documents'));
+    expect(noScope.status).toBe(403);
+    expect(noScope.headers['www-authenticate']).toBe(insufficient('write:documents'));
+    expect((await api.post('/open', bearer('write:documents'))).status).toBe(201);
+  });
+
+  it('@Public and @Scopes on the same handler: the scopes win (fail closed)', async () => {
+    const res = await api.get('/contradiction');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('auth.authorization_header_missing');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect((await api.get('/contradiction', bearer('admin'))).status).toBe(200);
+  });
+
+  it('a class-level @Public is not inherited by a subclass that adds @Scopes', async () => {
+    const anonymous = await api.get('/admin/secret');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('auth.authorization_header_missing');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+    const inherited = await api.get('/admin', bearer('read:documents'));
+    expect(inherited.status).toBe(403);
+    expect(inherited.headers['www-authenticate']).toBe(insufficient('admin'));
+    expect((await api.get('/admin/secret', bearer('admin'))).status).toBe(200);
+  });
+
+  it('@CurrentUser(field) returns one field; request.user is set for guards that run after this one', async () => {
+    RecordingGuard.seen = [];
+    const res = await api.get('/stacked/sub', `Bearer ${api.token({ claims: { sub: 'user-9', scope: 'p q' } })}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ sub: 'user-9', scopes: ['p', 'q'] });
+    expect(RecordingGuard.seen).toEqual(['user-9']);
+  });
+
+  it('a refused request never reaches guards that run after this one', async () => {
+    RecordingGuard.seen = [];
+    expect((await api.get('/stacked/sub')).status).toBe(401);
+    expect(RecordingGuard.seen).toEqual([]);
+  });
+});
+
+describe('scope decorators refuse bad declarations at class definition', () => {
+  it.each([
+    [() => Scopes(), '@Scopes() needs at least one scope'],
+    [() => AnyScope(), '@AnyScope() needs at least one scope'],
+    [() => Scopes('read documents'), 'not a valid scope'],
+    [() => Scopes(''), 'not a valid scope'],
+    [() => AnyScope('a', 'b"c'), 'not a valid scope'],
+  ])('%#', (declare, message) => {
+    expect(declare).toThrow(message);
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { DocumentsController } from '../helpers/documents.controller';
+import { ProfileController } from '../helpers/profile.controller';
+import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';
+import { createTestKey } from '../helpers/keys';
+import { b64url, hmacJws, signAccessToken, signJws, TEST_AUDIENCE } from '../helpers/sign-token';
+import { ADAPTERS } from '../helpers/test-app';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** One test per verification rule of issue 2 (RFC 9068 §4, RFC 8725), each asserting status, code and header. */
+describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
+  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, ProfileController] });
+
+  async function expectInvalidToken(token: string, description: string) {
+    const res = await api.get('/me', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', code: 'invalid_token', message: description });
+    expect(res.headers['www-authenticate']).toBe(challenge('invalid_token', description));
+  }
+  async function expectAccepted(token: string) {
+    const res = await api.get('/me', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  describe('signature and key', () => {
+    it('accepts ES384 (Logto default) and RS256 (after rotation) tokens signed by JWKS keys', async () => {
+      await expectAccepted(api.token());
+      await expectAccepted(api.token({ key: api.rs256 }));
+    });
+
+    it('refuses a token whose kid is not in the JWKS', async () => {
+      const stranger = createTestKey('ES384');
+      await expectInvalidToken(signAccessToken({ key: stranger, issuer: api.jwks.issuer }), DESCRIPTIONS.unknownKey);
+    });
+
+    it('refuses a token signed by another key under a known kid', async () => {
+      const impostor = createTestKey('ES384', api.es384.kid);
+      await expectInvalidToken(signAccessToken({ key: impostor, issuer: api.jwks.issuer }), DESCRIPTIONS.badSignature);
+    });
+
+    it('refuses a tampered payload', async () => {
+      const [header, , signature] = api.token().split('.');
+      const payload = b64url({ iss: api.jwks.issuer, sub: 'admin', aud: TEST_AUDIENCE, exp: now() + 60, client_id: 'x' });
+      await expectInvalidToken(`${header}.${payload}.${signature}`, DESCRIPTIONS.badSignature);
+    });
+
+    it.each(['none', 'None', 'HS256', 'RS384', 'EdDSA'])('refuses alg %s (not on the allowlist)', async (alg) => {
+      await expectInvalidToken(api.token({ header: { alg } }), DESCRIPTIONS.algorithm);
+    });
+
+    it('refuses HS256 signed with the public key as the HMAC secret (RFC 8725 §2.1)', async () => {
+      const header = b64url({ alg: 'HS256', typ: 'at+jwt', kid: api.rs256.kid });
+      const payload = b64url({ iss: api.jwks.issuer, sub: 'u', aud: TEST_AUDIENCE, exp: now() + 60, client_id: 'c' });
+      const secret = api.rs256.publicKey.export({ format: 'pem', type: 'spki' });
+      await expectInvalidToken(`${header}.${payload}.${hmacJws(`${header}.${payload}`, secret)}`, DESCRIPTIONS.algorithm);
+    });
+
+    it('refuses a key whose type or curve does not fit the alg (ES256 header, P-384 key)', async () => {
+      const header = b64url({ alg: 'ES256', typ: 'at+jwt', kid: api.es384.kid });
+      const payload = b64url({ iss: api.jwks.issuer, sub: 'u', aud: TEST_AUDIENCE, exp: now() + 60, client_id: 'c' });
+      const input = `${header}.${payload}`;
+      await expectInvalidToken(`${input}.${signJws(input, createTestKey('ES256'))}`, DESCRIPTIONS.unknownKey);
+    });
+
+    it('refuses an RS256 header naming the EC key', async () => {
+      await expectInvalidToken(api.token({ key: api.rs256, header: { kid: api.es384.kid } }), DESCRIPTIONS.unknownKey);
+    });
+  });
+
+  describe('header', () => {
+    it.each(['at+jwt', 'application/at+jwt', 'AT+JWT', 'Application/At+Jwt'])('accepts typ %s', async (typ) => {
+      await expectAccepted(api.token({ header: { typ } }));
+    });
+
+    it.each([['JWT'], ['jwt'], [undefined], [42]])('refuses typ %s: keeps ID tokens out (RFC 9068 §4)', async (typ) => {
+      await expectInvalidToken(api.token({ header: { typ } }), DESCRIPTIONS.wrongType);
+    });
+
+    it('refuses an OpenID Connect ID token from the same issuer', async () => {
+      const idToken = api.token({ header: { typ: 'JWT' }, claims: { aud: 'app-1', nonce: 'n', scope: undefined } });
+      await expectInvalidToken(idToken, DESCRIPTIONS.wrongType);
+    });
+
+    it('refuses a crit header it does not understand (RFC 7515 §4.1.11)', async () => {
+      await expectInvalidToken(api.token({ header: { crit: ['exp'], exp: 1 } }), DESCRIPTIONS.crit);
+    });
+  });
+
+  describe('issuer and audience', () => {
+    it.each([
+      ['another issuer', 'https://evil.example.com/oidc'],
+      ['a trailing slash', 'TRAILING'],
+      ['no issuer', undefined],
+    ])('refuses %s: iss must match exactly', async (_, iss) => {
+      const claims = { iss: iss === 'TRAILING' ? `${api.jwks.issuer}/` : iss };
+      await expectInvalidToken(api.token({ claims }), DESCRIPTIONS.wrongIssuer);
+    });
+
+    it('refuses a wrong audience (passport-jwt would drop an audience set only in jsonWebTokenOptions)', async () => {
+      await expectInvalidToken(api.token({ claims: { aud: 'https://other.example.com' } }), DESCRIPTIONS.wrongAudience);
+    });
+
+    it('refuses a missing audience and an array without ours', async () => {
+      await expectInvalidToken(api.token({ claims: { aud: undefined } }), DESCRIPTIONS.wrongAudience);
+      await expectInvalidToken(api.token({ claims: { aud: ['https://a.example.com', 'https://b.example.com'] } }), DESCRIPTIONS.wrongAudience);
+    });
+
+    it('accepts an audience array that contains ours', async () => {
+      const body = await expectAccepted(api.token({ claims: { aud: ['https://a.example.com', TEST_AUDIENCE] } }));
+      expect(body.audience).toEqual(['https://a.example.com', TEST_AUDIENCE]);
+    });
+
+    it('refuses a wrong-audience token without echoing the expected audience or issuer', async () => {
+      const res = await api.get('/me', `Bearer ${api.token({ claims: { aud: 'x' } })}`);
+      expect(JSON.stringify(res.body) + res.headers['www-authenticate']).not.toMatch(/api\.example\.com|127\.0\.0\.1/);
+    });
+  });
+
+  describe('lifetime (clockTolerance 5 s)', () => {
+    it('requires exp (RFC 9068 §2.2)', async () => {
+      await expectInvalidToken(api.token({ claims: { exp: undefined } }), DESCRIPTIONS.invalidClaims);
+      await expectInvalidToken(api.token({ claims: { exp: '9999999999' } }), DESCRIPTIONS.invalidClaims);
+    });
+
+    it('refuses a token expired beyond the tolerance and accepts one just inside it', async () => {
+      await expectInvalidToken(api.token({ claims: { exp: now() - 10 } }), DESCRIPTIONS.expired);
+      await expectAccepted(api.token({ claims: { exp: now() - 2 } }));
+    });
+
+    it('refuses nbf and iat in the future beyond the tolerance, accepts them inside it', async () => {
+      await expectInvalidToken(api.token({ claims: { nbf: now() + 60 } }), DESCRIPTIONS.notYetValid);
+      await expectInvalidToken(api.token({ claims: { iat: now() + 60 } }), DESCRIPTIONS.issuedInFuture);
+      await expectAccepted(api.token({ claims: { nbf: now() + 2, iat: now() + 2 } }));
+    });
+  });
+
+  describe('subject, client and scope claims', () => {
+    it.each(['sub', 'client_id'])('requires %s', async (claim) => {
+      await expectInvalidToken(api.token({ claims: { [claim]: undefined } }), DESCRIPTIONS.invalidClaims);
+      await expectInvalidToken(api.token({ claims: { [claim]: 7 } }), DESCRIPTIONS.invalidClaims);
+    });
+
+    it('treats a missing or empty scope as no scope, never an error', async () => {
+      expect((await expectAccepted(api.token({ claims: { scope: undefined } }))).scopes).toEqual([]);
+      expect((await expectAccepted(api.token({ claims: { scope: '' } }))).scopes).toEqual([]);
+    });
+
+    it('refuses a scope claim that is not a string', async () => {
+      await expectInvalidToken(api.token({ claims: { scope: ['read:documents'] } }), DESCRIPTIONS.invalidClaims);
+    });
+
+    it.each(['read', 'read:documents:all', 'read:document', 'READ:DOCUMENTS', 'xread:documents'])(
+      'matches scopes exactly: %s does not grant read:documents',
+      async (scope) => {
+        const res = await api.get('/documents', `Bearer ${api.token({ claims: { scope } })}`);
+        expect(res.status).toBe(403);
+        expect(res.body.code).toBe('insufficient_scope');
+        expect(res.headers['www-authenticate']).toBe(
+          `${challenge('insufficient_scope', DESCRIPTIONS.insufficientScope)}, scope="read:documents"`,
+        );
+      },
+    );
+  });
+
+  describe('token shape', () => {
+    it('explains an opaque token (no dots): request it for this resource indicator', async () => {
+      await expectInvalidToken('O4nPzD0dWNwCFdn0G2hI3ptXw0ZnVvTHuaEmxGDjd4b', DESCRIPTIONS.opaque);
+    });
+
+    it('refuses a JWE (five parts)', async () => {
+      await expectInvalidToken('aaa.bbb.ccc.ddd.eee', DESCRIPTIONS.encrypted);
+    });
+
+    it.each(['a.b', 'a.b.c.d', 'a..c', `${b64url('[1]')}.${b64url('{}')}.c`, `${b64url('{"alg":')}.${b64url('{}')}.c`])(
+      'refuses a malformed JWS %s',
+      async (token) => {
+        await expectInvalidToken(token, DESCRIPTIONS.malformed);
+      },
+    );
+  });
+
+  it('builds the LogtoUser from the verified payload', async () => {
+    const exp = now() + 600;
+    const body = await expectAccepted(
+      api.token({ claims: { sub: 'u-42', client_id: 'm2m-1', scope: 'a b  a', organization_id: 'org-7', exp, custom: { x: 1 } } }),
+    );
+    expect(body).toMatchObject({
+      sub: 'u-42',
+      clientId: 'm2m-1',
+      scopes: ['a', 'b'],
+      audience: [TEST_AUDIENCE],
+      issuer: api.jwks.issuer,
+      organizationId: 'org-7',
+      expiresAt: new Date(exp * 1000).toISOString(),
+    });
+    expect(body.claims.custom).toEqual({ x: 1 });
+  });
+});

@@ -1,0 +1,44 @@
+import { ConnectedSocket, OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { CurrentUser, LogtoAuthGuard, LogtoUser, Public, Scopes } from '../../lib';
+
+/** The Socket.IO twin of `DocumentsController`: the same decorators on message handlers. */
+@WebSocketGateway()
+@Scopes('read:documents')
+export class DocumentsGateway {
+  @SubscribeMessage('whoami')
+  whoami(@CurrentUser() user: LogtoUser) {
+    return { sub: user.sub, scopes: user.scopes };
+  }
+
+  @SubscribeMessage('dataUser')
+  dataUser(@ConnectedSocket() client: { data: { user?: LogtoUser } }) {
+    return client.data.user?.sub;
+  }
+
+  @SubscribeMessage('create')
+  @Scopes('write:documents')
+  create(@CurrentUser('sub') sub: string) {
+    return { created: true, sub };
+  }
+
+  @SubscribeMessage('ping')
+  @Public()
+  ping() {
+    return 'pong';
+  }
+}
+
+/** A gateway that refuses clients without a valid token as they connect, not at their first message. */
+@WebSocketGateway({ namespace: 'strict' })
+export class StrictDocumentsGateway implements OnGatewayConnection {
+  constructor(private readonly logtoAuth: LogtoAuthGuard) {}
+
+  handleConnection(client: object) {
+    return this.logtoAuth.authenticateConnection(client);
+  }
+
+  @SubscribeMessage('whoami')
+  whoami(@CurrentUser('sub') sub: string) {
+    return { sub };
+  }
+}

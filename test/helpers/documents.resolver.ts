@@ -1,0 +1,70 @@
+import { CanActivate, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
+import { GqlExecutionContext, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AnyScope, CurrentUser, LogtoUser, Public, Scopes } from '../../lib';
+
+/** A user's own resolver guard: runs after LogtoAuthGuard and reads the user from the GraphQL context. */
+@Injectable()
+export class GqlAdminGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const user = GqlExecutionContext.create(context).getContext<{ req: { user?: LogtoUser } }>().req.user;
+    const roles = user?.claims.roles;
+    return Array.isArray(roles) && roles.includes('admin');
+  }
+}
+
+/** The schema of `DocumentsResolver`, schema-first so the tests need no type metadata. */
+export const DOCUMENTS_TYPE_DEFS = /* GraphQL */ `
+  type Me {
+    sub: String!
+    scopes: [String!]!
+  }
+  type Query {
+    me: Me
+    mySub: String
+    search: [String!]
+    health: String!
+    adminOnly: String
+  }
+  type Mutation {
+    createDocument: String
+  }
+`;
+
+/** The GraphQL twin of `DocumentsController`: the same decorators on resolvers. */
+@Resolver()
+@Scopes('read:documents')
+export class DocumentsResolver {
+  @Query('me')
+  me(@CurrentUser() user: LogtoUser) {
+    return { sub: user.sub, scopes: user.scopes };
+  }
+
+  @Query('mySub')
+  mySub(@CurrentUser('sub') sub: string) {
+    return sub;
+  }
+
+  @Query('search')
+  @AnyScope('search:all', 'search:own')
+  search() {
+    return [];
+  }
+
+  @Query('health')
+  @Public()
+  health() {
+    return 'ok';
+  }
+
+  @Query('adminOnly')
+  @UseGuards(GqlAdminGuard)
+  adminOnly(@CurrentUser('sub') sub: string) {
+    return `admin ${sub}`;
+  }
+
+  @Mutation('createDocument')
+  @Scopes('write:documents')
+  createDocument(@CurrentUser('sub') sub: string) {
+    return `created by ${sub}`;
+  }
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { LogtoAuthModuleOptions } from '../../lib';
+import { resolveLogtoAuthOptions } from '../../lib/logto-auth.options';
+
+const audience = 'https://api.example.com';
+const resolve = (options: Partial<LogtoAuthModuleOptions>) => resolveLogtoAuthOptions(options as LogtoAuthModuleOptions);
+
+describe('resolveLogtoAuthOptions', () => {
+  it('derives issuer and JWKS from the endpoint and applies the defaults', () => {
+    expect(resolve({ endpoint: 'https://tenant.logto.app/', audience })).toEqual({
+      tenants: [{ issuers: ['https://tenant.logto.app/oidc'], jwksUri: 'https://tenant.logto.app/oidc/jwks', audiences: [audience] }],
+      issuers: ['https://tenant.logto.app/oidc'],
+      audiences: [audience],
+      organizations: false,
+      scopeClaim: 'scope',
+      algorithms: ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'],
+      clockTolerance: 5,
+      global: true,
+      realm: 'api',
+      jwksTimeoutMs: 5000,
+      jwksCooldownMs: 30000,
+      jwksCacheMaxAgeMs: 600000,
+    });
+  });
+
+  it('takes explicit issuers (custom domains) and jwksUri, and audience lists', () => {
+    const resolved = resolve({
+      issuer: ['https://auth.example.com/oidc', 'https://tenant.logto.app/oidc'],
+      jwksUri: 'https://tenant.logto.app/oidc/jwks',
+      audience: [audience, 'https://api2.example.com'],
+    });
+    expect(resolved.issuers).toEqual(['https://auth.example.com/oidc', 'https://tenant.logto.app/oidc']);
+    expect(resolved.tenants[0].jwksUri).toBe('https://tenant.logto.app/oidc/jwks');
+    expect(resolved.audiences).toEqual([audience, 'https://api2.example.com']);
+  });
+
+  it('allows plain http on loopback only', () => {
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      expect(resolve({ endpoint: `http://${host}:3001`, audience }).issuers).toEqual([`http://${host}:3001/oidc`]);
+    }
+  });
+
+  it.each([
+    [{}, 'option "endpoint" is required unless both "issuer" and "jwksUri" are given'],
+    [{ issuer: 'https://a.example.com/oidc' }, 'option "endpoint"'],
+    [{ endpoint: 'https://t.logto.app' }, 'option "audience" must be a non-empty string'],
+    [{ endpoint: 'https://t.logto.app', audience: [] }, 'option "audience"'],
+    [{ endpoint: 'https://t.logto.app', audience: [''] }, 'option "audience"'],
+    [{ endpoint: 'http://t.logto.app', audience }, 'option "endpoint" must use https'],
+    [{ endpoint: 'http://127.0.0.2', audience }, 'option "endpoint" must use https'],
+    [{ endpoint: 'not a url', audience }, 'option "endpoint" is not a valid URL'],
+    [{ endpoint: 'https://t.logto.app', jwksUri: 'http://evil.example.com/jwks', audience }, 'option "jwksUri" must use https'],
+    [{ endpoint: 'https://t.logto.app', audience, algorithms: ['HS256'] }, 'option "algorithms" names "HS256", which is never accepted'],
+    [{ endpoint: 'https://t.logto.app', audience, algorithms: ['hs512'] }, 'names "hs512", which is never accepted'],
+    [{ endpoint: 'https://t.logto.app', audience, algorithms: ['NONE'] }, 'names "NONE", which is never accepted'],
+    [{ endpoint: 'https://t.logto.app', audience, algorithms: ['EdDSA'] }, 'option "algorithms" names "EdDSA"; supported'],
+    [{ endpoint: 'https://t.logto.app', audience, algorithms: [] }, 'option "algorithms" must be a non-empty array'],
+    [{ endpoint: 'https://t.logto.app', audience, clockTolerance: -1 }, 'option "clockTolerance"'],
+    [{ endpoint: 'https://t.logto.app', audience, clockTolerance: Number.NaN }, 'option "clockTolerance"'],
+    [{ endpoint: 'https://t.logto.app', audience, global: 'yes' }, 'option "global" must be a boolean'],
+    [{ endpoint: 'https://t.logto.app', audience, realm: 'a"b' }, 'option "realm"'],
+    [{ endpoint: 'https://t.logto.app', audience, jwksTimeoutMs: 0 }, 'option "jwksTimeoutMs"'],
+  ])('refuses %j', (options, message) => {
+    expect(() => resolve(options as Partial<LogtoAuthModuleOptions>)).toThrow(message);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { reasonOf } from '../helpers/reason-of';
+import { LogtoAuthException } from '../../lib';
+import { assertScopes } from '../../lib/scopes/route-auth-rules';
+import { decodeJws } from '../../lib/token/decode-jws';
+import { jwtErrorReason } from '../../lib/token/jwt-error-reason';
+import { parseScope } from '../../lib/token/to-logto-user';
+import { challengeHeaders } from '../../lib/errors/www-authenticate';
+import { b64url } from '../helpers/sign-token';
+
+
+describe('decodeJws', () => {
+  it('parses header and payload objects', () => {
+    expect(decodeJws(`${b64url({ alg: 'ES384' })}.${b64url({ sub: 'x' })}.c2ln`)).toEqual({ header: { alg: 'ES384' }, payload: { sub: 'x' } });
+  });
+
+  it.each([
+    ['opaque', 'opaque_token'],
+    ['a.b.c.d.e', 'encrypted_token'],
+    ['a.b', 'malformed_token'],
+    ['a.b.', 'malformed_token'],
+    [`${b64url({})}.${b64url({})}.c+d`, 'malformed_token'],
+    [`${b64url('null')}.${b64url({})}.sig`, 'malformed_token'],
+    [`${b64url('"str"')}.${b64url({})}.sig`, 'malformed_token'],
+    [`${b64url({})}.${b64url('[]')}.sig`, 'malformed_token'],
+    [`${b64url({})}.${Buffer.from([0x7b, 0xff, 0x7d]).toString('base64url')}.sig`, 'malformed_token'],
+  ])('%s -> %s', (token, reason) => {
+    expect(reasonOf(() => decodeJws(token))).toBe(reason);
+  });
+});
+
+describe('parseScope and assertScopes', () => {
+  it('splits on spaces, drops empties and duplicates', () => {
+    expect(parseScope(undefined)).toEqual([]);
+    expect(parseScope('')).toEqual([]);
+    expect(parseScope(' a  b a ')).toEqual(['a', 'b']);
+  });
+
+  it('requires all of allOf and one of each anyOf group, exactly', () => {
+    const rules = { isPublic: false, allOf: ['a'], anyOf: [['b', 'c']] };
+    expect(reasonOf(() => assertScopes(['a', 'c'], rules))).toBe('accepted');
+    expect(reasonOf(() => assertScopes(['a'], rules))).toBe('insufficient_scope');
+    expect(reasonOf(() => assertScopes(['ab', 'c'], rules))).toBe('insufficient_scope');
+    expect(reasonOf(() => assertScopes([], { isPublic: false, allOf: [], anyOf: [] }))).toBe('accepted');
+  });
+});
+
+describe('jwtErrorReason', () => {
+  it.each([
+    [{ name: 'TokenExpiredError', message: 'jwt expired' }, 'expired'],
+    [{ name: 'NotBeforeError', message: 'jwt not active' }, 'not_yet_valid'],
+    [{ name: 'JsonWebTokenError', message: 'jwt audience invalid. expected: x' }, 'wrong_audience'],
+    [{ name: 'JsonWebTokenError', message: 'jwt issuer invalid. expected: x' }, 'wrong_issuer'],
+    [{ name: 'JsonWebTokenError', message: 'invalid signature' }, 'bad_signature'],
+    [{ name: 'JsonWebTokenError', message: 'invalid algorithm' }, 'algorithm_not_allowed'],
+    [{ name: 'JsonWebTokenError', message: 'jwt malformed' }, 'malformed_token'],
+    [new TypeError('boom'), 'malformed_token'],
+    [undefined, 'malformed_token'],
+  ])('%j -> %s', (error, reason) => {
+    expect(jwtErrorReason(error)).toBe(reason);
+  });
+});
+
+describe('challengeHeaders', () => {
+  it('formats RFC 6750 challenges and Retry-After', () => {
+    expect(challengeHeaders(new LogtoAuthException('header_missing'), 'r')).toEqual({ 'WWW-Authenticate': 'Bearer realm="r"' });
+    expect(challengeHeaders(new LogtoAuthException('insufficient_scope', { requiredScopes: ['a', 'b'] }), 'r')).toEqual({
+      'WWW-Authenticate':
+        'Bearer realm="r", error="insufficient_scope", error_description="The access token lacks a scope this resource requires.", scope="a b"',
+    });
+    expect(challengeHeaders(new LogtoAuthException('jwks_unavailable', { retryAfterSeconds: 3 }), 'r')).toEqual({ 'Retry-After': '3' });
+  });
+});
