@@ -84,40 +84,35 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
     const started = performance.now();
     const flood = hammer(app.port, '/documents', randomKidTokens(jwks.issuer, HTTP_FLOOD_SIZE));
 
-    let floodOver = false;
-    void flood.finally(() => (floodOver = true));
+    const floodEndedAt = flood.then(() => performance.now());
 
     // while the flood runs, the issuer publishes a new key and a real client starts using it
     jwks.setKeys([app.key.jwk, rotated.jwk]);
     const publishedAt = performance.now();
-    let acceptedAfterMs: number | undefined;
-    let acceptedDuringFlood = false;
-    while (acceptedAfterMs === undefined) {
+    let acceptedAt: number | undefined;
+    while (acceptedAt === undefined) {
       const response = await app.get(`Bearer ${rotatedToken}`);
-      if (response.status === 200) {
-        acceptedAfterMs = performance.now() - publishedAt;
-        acceptedDuringFlood = !floodOver;
-      } else {
-        expectOutcome(response, invalidToken('unknown_key')); // never a 5xx
-      }
+      if (response.status === 200) acceptedAt = performance.now();
+      else expectOutcome(response, invalidToken('unknown_key')); // never a 5xx
     }
     const { tally, total } = await flood;
-    const floodMs = performance.now() - started;
+    const floodMs = (await floodEndedAt) - started;
 
     expect(total).toBe(HTTP_FLOOD_SIZE);
     expect(Object.fromEntries(tally)).toEqual({ [`401 invalid_token ${unknownKeyChallenge}`]: HTTP_FLOOD_SIZE });
     expectAtMostOneFetchPerWindow(app, floodMs);
-    // the flood did not starve the new key: it got in while the flood was still going (the strategy-level
-    // test below pins it to the first fetch after publication; over HTTP on a busy machine a response can
-    // take longer than a window to come back, so counting fetches at the client would be unfair)
-    expect(acceptedDuringFlood).toBe(true);
+    // the flood did not starve the new key: it got in while the flood was still going, unless the whole
+    // flood ended within one window of the publication (the strategy-level test below pins acceptance to
+    // the first fetch after publication; over HTTP on a busy machine a response can take longer than a
+    // window to come back, so counting fetches at the client would be unfair)
+    const floodEnd = started + floodMs;
+    expect(acceptedAt < floodEnd || floodEnd - publishedAt < COOLDOWN_MS).toBe(true);
     // floods are logged at most once per window (whether a window reaches the threshold depends on the
     // machine's speed; the strategy-level flood below proves the log itself), without a kid or a token
     const floodLogs = app.logger.matching('unknown key ids refused without refetching');
     expect(floodLogs.length).toBeLessThanOrEqual(jwks.requests + 1);
     expect(floodLogs.every((entry) => entry.level === 'warn' && entry.context === 'LogtoAuth')).toBe(true);
     expect(app.logger.transcript).not.toMatch(/eyJ|[0-9a-f]{8}-[0-9a-f]{4}-/);
-    console.log(`[${adapter}] ${HTTP_FLOOD_SIZE} random-kid requests in ${Math.round(floodMs)} ms -> ${jwks.requests} JWKS fetches; rotated key accepted ${Math.round(acceptedAfterMs!)} ms after publication`);
   });
 });
 
@@ -184,10 +179,6 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
       expect(fetchesUntilAccepted).toBeLessThanOrEqual(2);
       expect(app.logger.matching('unknown key ids refused without refetching').length).toBeGreaterThanOrEqual(1);
       expect(app.logger.transcript).not.toMatch(/eyJ|[0-9a-f]{8}-[0-9a-f]{4}-/);
-      console.log(
-        `[strategy] ${STRATEGY_FLOOD_SIZE} random-kid tokens in ${Math.round(floodMs)} ms -> ${app.jwks.requests} JWKS fetches; ` +
-          `rotated key accepted ${Math.round(rotatedAcceptedAt! - publishedAt!)} ms after publication`,
-      );
     } finally {
       await app.close();
     }
