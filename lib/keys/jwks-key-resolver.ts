@@ -5,8 +5,12 @@ import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { importVerificationKeys, keyFitsAlgorithm, VerificationKey } from './verification-key';
+import { describeJwksFetchFailure, JwksFetchFailure } from './jwks-fetch-failure';
 
-const RETRY_AFTER_FAILURE_MS = 1_000;
+// With no key at all every request is refused, so after a failed fetch the next may start this soon
+// (or after the cooldown, if shorter) to notice the issuer is back. With a last good key set, the
+// cooldown applies as usual.
+const COLD_RETRY_AFTER_FAILURE_MS = 1_000;
 const FLOOD_LOG_THRESHOLD = 100;
 
 type KeysRemovedListener = (kids: readonly string[]) => void;
@@ -19,8 +23,9 @@ export type JwksKeySettings = Pick<ResolvedLogtoAuthOptions, 'jwksTimeoutMs' | '
 /**
  * The signing key for a `kid`, from the configured JWKS through jwks-rsa, hardened so that no token
  * can steer it: one fetch at a time (single flight); unknown kids refetch at most once per cooldown
- * (an attacker's random kids cannot hammer the issuer); a total deadline on every fetch; the last
- * good key set kept when the JWKS is down; and a 503, not a 401, when no key can be had at all.
+ * (an attacker's random kids cannot hammer the issuer; within a window every unknown kid is refused
+ * without a fetch); a total deadline on every fetch; the last good key set kept when the JWKS is
+ * down; and a 503, not a 401, when no key can be had at all.
  */
 export class JwksKeyResolver {
   private readonly logger = new Logger('LogtoAuth');
@@ -28,7 +33,7 @@ export class JwksKeyResolver {
   private keysByKid = new Map<string, VerificationKey[]>();
   private fetchedAt = -Infinity;
   private attemptedAt = -Infinity;
-  private lastAttemptFailed = false;
+  private failedAt: number | undefined;
   private inFlight: Promise<void> | undefined;
   private unknownKidsAbsorbed = 0;
   private readonly removedListeners: KeysRemovedListener[] = [];
@@ -48,16 +53,28 @@ export class JwksKeyResolver {
   }
 
   async getKey(kid: string, alg: LogtoSigningAlgorithm): Promise<KeyObject> {
-    if (Date.now() - this.fetchedAt >= this.options.jwksCacheMaxAgeMs && this.mayFetch()) await this.refresh();
     let key = this.find(kid, alg);
-    if (!key && this.mayFetch()) {
-      await this.refresh();
-      key = this.find(kid, alg);
-    } else if (!key) {
-      this.absorbUnknownKid();
+    let refreshed = false;
+    if (Date.now() - this.fetchedAt >= this.options.jwksCacheMaxAgeMs && this.mayFetch()) {
+      const refresh = this.refresh();
+      // While the JWKS is known to be down, a known key is served from the last good set at once
+      // instead of every request waiting out the retry's timeout.
+      if (!(key && this.failedAt !== undefined)) {
+        await refresh;
+        key = this.find(kid, alg);
+        refreshed = true;
+      }
+    }
+    if (!key && !refreshed) {
+      if (this.mayFetch()) {
+        await this.refresh();
+        key = this.find(kid, alg);
+      } else {
+        this.absorbUnknownKid();
+      }
     }
     if (key) return key;
-    if (this.lastAttemptFailed) {
+    if (this.failedAt !== undefined) {
       throw new LogtoAuthException('jwks_unavailable', { retryAfterSeconds: this.secondsUntilNextFetch() });
     }
     throw new LogtoAuthException('unknown_key');
@@ -68,14 +85,18 @@ export class JwksKeyResolver {
   }
 
   private mayFetch(): boolean {
-    if (this.inFlight) return true;
-    const wait = this.lastAttemptFailed ? RETRY_AFTER_FAILURE_MS : this.options.jwksCooldownMs;
-    return Date.now() - this.attemptedAt >= wait;
+    return this.inFlight !== undefined || Date.now() >= this.nextFetchAllowedAt();
+  }
+
+  private nextFetchAllowedAt(): number {
+    const { jwksCooldownMs } = this.options;
+    if (this.failedAt === undefined) return this.attemptedAt + jwksCooldownMs;
+    if (this.keysByKid.size > 0) return this.failedAt + jwksCooldownMs;
+    return this.failedAt + Math.min(COLD_RETRY_AFTER_FAILURE_MS, jwksCooldownMs);
   }
 
   private secondsUntilNextFetch(): number {
-    const wait = this.lastAttemptFailed ? RETRY_AFTER_FAILURE_MS : this.options.jwksCooldownMs;
-    return Math.max(1, Math.ceil((this.attemptedAt + wait - Date.now()) / 1000));
+    return Math.max(1, Math.ceil((this.nextFetchAllowedAt() - Date.now()) / 1000));
   }
 
   private refresh(): Promise<void> {
@@ -85,24 +106,27 @@ export class JwksKeyResolver {
 
   private async fetchKeys(): Promise<void> {
     this.attemptedAt = Date.now();
+    this.logger.debug(`JWKS: fetching ${this.options.jwksUri}`);
+    let keys: VerificationKey[];
     try {
       const jwks = await withDeadline(this.client.getKeys(), this.options.jwksTimeoutMs);
-      if (!Array.isArray(jwks)) throw new Error('the response has no "keys" array');
-      const { keys, skipped } = importVerificationKeys(jwks);
-      if (keys.length === 0) throw new Error('the key set has no usable signing key');
-      if (skipped > 0) this.logger.warn(`JWKS: ignored ${skipped} key(s) that cannot verify signatures`);
-      this.replaceKeys(keys);
+      if (!Array.isArray(jwks)) throw JwksFetchFailure.noKeysArray();
+      const imported = importVerificationKeys(jwks);
+      if (imported.keys.length === 0) throw JwksFetchFailure.noUsableKey();
+      if (imported.skipped > 0) this.logger.warn(`JWKS: ignored ${imported.skipped} key(s) that cannot verify signatures`);
+      keys = imported.keys;
     } catch (error) {
-      if (!this.lastAttemptFailed) {
+      if (this.failedAt === undefined) {
         const stale = this.keysByKid.size > 0 ? '; verifying with the last good key set' : '';
-        this.logger.error(`JWKS unreachable at ${this.options.jwksUri}: ${describe(error)}${stale}`);
+        this.logger.error(`JWKS unreachable at ${this.options.jwksUri}: ${describeJwksFetchFailure(error)}${stale}`);
       }
-      this.lastAttemptFailed = true;
+      this.failedAt = Date.now();
       return;
     }
-    if (this.lastAttemptFailed) this.logger.log(`JWKS reachable again at ${this.options.jwksUri}`);
-    this.lastAttemptFailed = false;
+    if (this.failedAt !== undefined) this.logger.log(`JWKS reachable again at ${this.options.jwksUri}`);
+    this.failedAt = undefined;
     this.fetchedAt = this.attemptedAt;
+    this.replaceKeys(keys);
   }
 
   private replaceKeys(keys: VerificationKey[]): void {
@@ -111,7 +135,14 @@ export class JwksKeyResolver {
     const removed = [...this.keysByKid.keys()].filter((kid) => !next.has(kid));
     this.keysByKid = next;
     this.unknownKidsAbsorbed = 0;
-    if (removed.length > 0) this.removedListeners.forEach((listener) => listener(removed));
+    if (removed.length === 0) return;
+    for (const listener of this.removedListeners) {
+      try {
+        listener(removed);
+      } catch {
+        this.logger.error('JWKS: a listener for removed keys failed');
+      }
+    }
   }
 
   private absorbUnknownKid(): void {
@@ -127,13 +158,7 @@ export class JwksKeyResolver {
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(JwksFetchFailure.timeout(ms)), ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  if (error && typeof error === 'object' && 'errorMsg' in error) return String(error.errorMsg);
-  return String(error);
 }

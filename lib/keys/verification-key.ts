@@ -14,6 +14,8 @@ const CURVE_OF: Partial<Record<LogtoSigningAlgorithm, string>> = {
   ES512: 'secp521r1',
 };
 const PUBLIC_MEMBERS: Record<string, readonly string[]> = { EC: ['kty', 'crv', 'x', 'y'], RSA: ['kty', 'n', 'e'] };
+// RFC 7518 §6.2.2 / §6.3.2: a JWK with any of these carries private key material.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 const MIN_RSA_BITS = 2048; // RFC 7518 §3.3
 
 /**
@@ -40,7 +42,7 @@ function importJwk(entry: unknown): VerificationKey | undefined {
     jwk.kid !== '' &&
     (jwk.use === undefined || jwk.use === 'sig') &&
     (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) &&
-    !('d' in jwk) &&
+    !PRIVATE_MEMBERS.some((member) => member in jwk) &&
     (jwk.alg === undefined || typeof jwk.alg === 'string');
   if (!usable) return undefined;
   try {

@@ -1,4 +1,5 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
+import { hasDuplicateMemberNames } from './duplicate-json-members';
 
 export interface DecodedJws {
   readonly header: Readonly<Record<string, unknown>>;
@@ -17,21 +18,31 @@ export function decodeJws(token: string): DecodedJws {
   const parts = token.split('.');
   if (parts.length === 1) throw new LogtoAuthException('opaque_token');
   if (parts.length === 5) throw new LogtoAuthException('encrypted_token');
-  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part))) {
+  if (parts.length !== 3 || !parts.every(isCanonicalBase64Url)) {
     throw new LogtoAuthException('malformed_token');
   }
   return { header: parseJsonObject(parts[0]), payload: parseJsonObject(parts[1]) };
 }
 
+// RFC 4648 §3.5: unused trailing bits must be zero. Without this, several strings decode to the same
+// bytes, so one signed token would have many spellings (and a verifier would accept all of them).
+function isCanonicalBase64Url(part: string): boolean {
+  return BASE64URL.test(part) && part.length % 4 !== 1 && Buffer.from(part, 'base64url').toString('base64url') === part;
+}
+
 function parseJsonObject(segment: string): Record<string, unknown> {
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(strictUtf8.decode(Buffer.from(segment, 'base64url')));
+    text = strictUtf8.decode(Buffer.from(segment, 'base64url'));
+    value = JSON.parse(text);
   } catch {
     throw new LogtoAuthException('malformed_token');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new LogtoAuthException('malformed_token');
   }
+  // RFC 7515 §5.2 / RFC 7519 §4: duplicate member names are refused, not resolved last-wins.
+  if (hasDuplicateMemberNames(text)) throw new LogtoAuthException('malformed_token');
   return value as Record<string, unknown>;
 }

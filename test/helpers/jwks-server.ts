@@ -3,11 +3,12 @@ import { AddressInfo } from 'node:net';
 
 /** What the JWKS endpoint answers; `keys` is the normal case, the rest are outages and garbage. */
 export type JwksBehaviour =
-  | { kind: 'keys'; keys: readonly object[] }
+  | { kind: 'keys'; keys: readonly object[]; delayMs?: number }
   | { kind: 'status'; status: number }
   | { kind: 'body'; contentType: string; body: string }
   | { kind: 'redirect'; location: string }
   | { kind: 'hang' }
+  | { kind: 'trickle' }
   | { kind: 'destroy' };
 
 export interface JwksServer {
@@ -38,9 +39,13 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
     }
     requests++;
     switch (behaviour.kind) {
-      case 'keys':
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: behaviour.keys }));
+      case 'keys': {
+        const body = JSON.stringify({ keys: behaviour.keys });
+        const answer = () => response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
+        else answer();
         return;
+      }
       case 'status':
         response.writeHead(behaviour.status).end();
         return;
@@ -52,6 +57,13 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
         return;
       case 'hang':
         return; // never answers; the client must give up on its own
+      case 'trickle': {
+        // answers one byte at a time, never finishing: a socket idle timeout never fires
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const timer = setInterval(() => response.write(' '), 20);
+        response.on('close', () => clearInterval(timer));
+        return;
+      }
       case 'destroy':
         request.socket.destroy();
         return;

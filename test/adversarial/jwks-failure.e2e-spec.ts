@@ -1,0 +1,203 @@
+import { performance } from 'node:perf_hooks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { accepted, expectOutcome, invalidToken, jwksUnavailable } from '../helpers/expect-outcome';
+import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { JwksBehaviour, JwksServer } from '../helpers/jwks-server';
+import { createTestKey } from '../helpers/keys';
+import { signAccessToken } from '../helpers/sign-token';
+import { ADAPTERS } from '../helpers/test-app';
+
+/** A JWKS outage: how it is caused, and whether the client has to wait for the deadline to notice it. */
+interface Failure {
+  readonly name: string;
+  readonly cause: (jwks: JwksServer) => JwksBehaviour | 'close';
+  /** Only a deadline ends it (no answer, or an answer that never finishes). */
+  readonly slow?: boolean;
+}
+
+const FAILURES: readonly Failure[] = [
+  { name: 'connection refused', cause: () => 'close' },
+  { name: 'connection reset', cause: () => ({ kind: 'destroy' }) },
+  { name: 'no answer (hang)', cause: () => ({ kind: 'hang' }), slow: true },
+  { name: 'an answer that never finishes (trickle)', cause: () => ({ kind: 'trickle' }), slow: true },
+  { name: 'HTTP 500', cause: () => ({ kind: 'status', status: 500 }) },
+  { name: 'HTTP 503', cause: () => ({ kind: 'status', status: 503 }) },
+  { name: 'HTTP 404', cause: () => ({ kind: 'status', status: 404 }) },
+  { name: 'an HTML page', cause: () => ({ kind: 'body', contentType: 'text/html', body: '<html><body>Bad gateway</body></html>' }) },
+  { name: 'invalid JSON', cause: () => ({ kind: 'body', contentType: 'application/json', body: '{"keys":[{"kty":' }) },
+  { name: 'an empty object {}', cause: () => ({ kind: 'body', contentType: 'application/json', body: '{}' }) },
+  { name: 'JSON null', cause: () => ({ kind: 'body', contentType: 'application/json', body: 'null' }) },
+  { name: '"keys" that is not an array', cause: () => ({ kind: 'body', contentType: 'application/json', body: '{"keys":{"kty":"EC"}}' }) },
+  { name: 'no usable signing key', cause: () => ({ kind: 'keys', keys: [{ kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }] }) },
+  { name: 'a redirect (never followed)', cause: (jwks) => ({ kind: 'redirect', location: `${jwks.endpoint}/moved/jwks` }) },
+];
+
+const SLOW_TIMEOUT_MS = 800; // the deadline the slow outages must hit
+const FAST_TIMEOUT_MS = 3_000; // far above what a fast outage takes: answering under it shows nobody waited for it
+const COOLDOWN_MS = 100; // retries after a failure wait min(1 s, cooldown)
+const SLACK_MS = 1_500; // scheduling slack on a busy machine; the point is "bounded", not "fast"
+
+const elapse = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)); // the cooldown is wall-clock time
+
+async function timed<T>(action: () => PromiseLike<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await action();
+  return { result, ms: performance.now() - started };
+}
+
+describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
+  let app: GuardedApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  const start = (failure: Failure, cold: boolean) =>
+    startGuardedApp(adapter, {
+      cold,
+      options: { jwksTimeoutMs: failure.slow ? SLOW_TIMEOUT_MS : FAST_TIMEOUT_MS, jwksCooldownMs: COOLDOWN_MS },
+    });
+  const breakJwks = async (guarded: GuardedApp, failure: Failure) => {
+    const cause = failure.cause(guarded.jwks);
+    if (cause === 'close') await guarded.jwks.close();
+    else guarded.jwks.set(cause);
+  };
+  const expectTimely = (ms: number, failure: Failure) => {
+    if (failure.slow) {
+      expect(ms).toBeGreaterThanOrEqual(SLOW_TIMEOUT_MS - 5); // it did wait for the deadline ...
+      expect(ms).toBeLessThan(SLOW_TIMEOUT_MS + SLACK_MS); // ... and not much longer
+    } else {
+      expect(ms).toBeLessThan(FAST_TIMEOUT_MS); // it did not wait for a deadline at all
+    }
+  };
+
+  describe.each(FAILURES)('$name', (failure) => {
+    it('cold cache: 503 auth.jwks_unavailable with Retry-After within the timeout, then recovers', async () => {
+      app = await start(failure, true);
+      const token = app.token();
+      await breakJwks(app, failure);
+
+      const first = await timed(() => app!.get(`Bearer ${token}`));
+      expectOutcome(first.result, jwksUnavailable);
+      expect(first.result.headers['retry-after']).toBe('1');
+      expectTimely(first.ms, failure);
+      expect(app.jwks.requests).toBe(failure.cause(app.jwks) === 'close' ? 0 : 1);
+
+      // within the retry window: answered from memory, no second request to the broken endpoint
+      expectOutcome(await app.get(`Bearer ${token}`), jwksUnavailable);
+      expect(app.jwks.requests).toBeLessThanOrEqual(1);
+      expect(app.jwks.strayRequests).toEqual([]); // a redirect is not followed
+      expect(app.logger.matching('JWKS unreachable')).toHaveLength(1);
+
+      if (failure.cause(app.jwks) !== 'close') {
+        app.jwks.setKeys([app.key.jwk]);
+        await elapse(COOLDOWN_MS);
+        expectOutcome(await app.get(`Bearer ${token}`), accepted);
+        expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
+      }
+      expectCleanLogs(app, [token]);
+    });
+
+    it('warm cache: known keys keep verifying; an unknown kid gets 503, not 401', async () => {
+      app = await start(failure, false);
+      const token = app.token();
+      const rotated = createTestKey('ES384');
+      const unknownKidToken = signAccessToken({ key: rotated, issuer: app.jwks.issuer });
+      await breakJwks(app, failure);
+      await elapse(COOLDOWN_MS); // past the warm-up fetch's cooldown: the unknown kid may refetch
+
+      const unknown = await timed(() => app!.get(`Bearer ${unknownKidToken}`));
+      expectOutcome(unknown.result, jwksUnavailable);
+      expectTimely(unknown.ms, failure);
+      expect(app.jwks.requests).toBe(failure.cause(app.jwks) === 'close' ? 0 : 1);
+
+      const known = await timed(() => app!.get(`Bearer ${token}`));
+      expectOutcome(known.result, accepted); // the last good key set
+      expect(known.ms).toBeLessThan(failure.slow ? SLOW_TIMEOUT_MS : FAST_TIMEOUT_MS); // no waiting on the broken endpoint
+      expect(app.logger.matching('verifying with the last good key set')).toHaveLength(1);
+      expect(app.jwks.strayRequests).toEqual([]);
+      expectCleanLogs(app, [token, unknownKidToken]);
+    });
+  });
+
+  it('retries after a failure: every second while no key is known, once per cooldown once keys are known', async () => {
+    const cooldownMs = 2_000; // well above the one-second cold retry, so the two can be told apart
+    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: FAST_TIMEOUT_MS, jwksCooldownMs: cooldownMs } });
+    const { jwks } = app;
+    const token = app.token();
+    const unknownKidToken = signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer });
+    jwks.set({ kind: 'status', status: 503 });
+
+    // cold: nothing can be verified, so the issuer is asked again after a second, not after the cooldown
+    const first = await app.get(`Bearer ${token}`);
+    expectOutcome(first, jwksUnavailable);
+    expect(first.headers['retry-after']).toBe('1');
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${token}`), jwksUnavailable);
+    expect(jwks.requests).toBe(2);
+
+    jwks.setKeys([app.key.jwk]);
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expect(jwks.requests).toBe(3);
+
+    // warm: an unknown kid during an outage refetches once per cooldown, like any unknown kid
+    jwks.set({ kind: 'status', status: 503 });
+    await elapse(cooldownMs);
+    const unknown = await app.get(`Bearer ${unknownKidToken}`);
+    expectOutcome(unknown, jwksUnavailable);
+    expect(unknown.headers['retry-after']).toBe('2'); // a whole cooldown from the failure
+    expect(jwks.requests).toBe(4);
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${unknownKidToken}`), jwksUnavailable);
+    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expect(jwks.requests).toBe(4);
+    expect(app.logger.matching('JWKS unreachable')).toHaveLength(2);
+    expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
+  });
+
+  it('an expired cache during an outage: the known key still verifies, and only the first request waits', async () => {
+    app = await startGuardedApp(adapter, {
+      options: { jwksTimeoutMs: SLOW_TIMEOUT_MS, jwksCooldownMs: COOLDOWN_MS, jwksCacheMaxAgeMs: 1_000 },
+    });
+    const token = app.token();
+    app.jwks.set({ kind: 'hang' });
+    await elapse(1_000); // the minimum cache age: the next request must try a refresh
+
+    const first = await timed(() => app!.get(`Bearer ${token}`));
+    expectOutcome(first.result, accepted);
+    expectTimely(first.ms, { name: 'hang', cause: () => 'close', slow: true });
+    expect(app.jwks.requests).toBe(1);
+
+    await elapse(COOLDOWN_MS); // a retry is due; it runs in the background
+    const during = await Promise.all(Array.from({ length: 5 }, () => timed(() => app!.get(`Bearer ${token}`))));
+    for (const { result, ms } of during) {
+      expectOutcome(result, accepted);
+      expect(ms).toBeLessThan(SLOW_TIMEOUT_MS);
+    }
+    expect(app.jwks.requests).toBe(2); // one background retry for all five
+
+    const rotated = createTestKey('ES384');
+    app.jwks.setKeys([rotated.jwk]); // the issuer is back, and has replaced the old key
+    await elapse(SLOW_TIMEOUT_MS + COOLDOWN_MS); // the hanging retry has given up; the next may start
+    // the first request after recovery may still be served from the last good set while the refresh runs
+    await expect.poll(() => app!.get(`Bearer ${token}`).then((r) => r.status), { timeout: 3_000 }).toBe(401);
+    expectOutcome(await app.get(`Bearer ${token}`), invalidToken('unknown_key'));
+    expectOutcome(await app.get(`Bearer ${signAccessToken({ key: rotated, issuer: app.jwks.issuer })}`), accepted);
+    expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
+    expectCleanLogs(app, [token]);
+  });
+});
+
+/** The logs name the outage and never carry a token or key material. */
+function expectCleanLogs(app: GuardedApp, tokens: readonly string[]) {
+  const transcript = app.logger.transcript;
+  for (const token of tokens) {
+    for (const part of token.split('.')) expect(transcript).not.toContain(part);
+  }
+  for (const value of [app.key.jwk.x, app.key.jwk.y, app.key.jwk.d]) {
+    if (value) expect(transcript).not.toContain(value);
+  }
+  expect(transcript).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/); // nothing that looks like a JOSE header
+  expect(transcript).not.toContain('<html>'); // nor the body of a broken answer
+}
