@@ -9,7 +9,8 @@ export const ANY_SCOPE_KEY = 'logto-auth:any-scope';
 export const REQUIRE_ORGANIZATION_KEY = 'logto-auth:require-organization';
 
 /** Every asymmetric JWS algorithm the module can verify (RFC 7518 §3.1). */
-export const SUPPORTED_ALGORITHMS = [
+// Frozen: exported arrays are the live allowlists, so no import may widen them at run time.
+export const SUPPORTED_ALGORITHMS = Object.freeze([
   'ES256',
   'ES384',
   'ES512',
@@ -19,14 +20,14 @@ export const SUPPORTED_ALGORITHMS = [
   'PS256',
   'PS384',
   'PS512',
-] as const;
+] as const);
 export type LogtoSigningAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 
 /** What Logto can sign access tokens with: ES384 by default, RSA after a key rotation. */
-export const DEFAULT_ALGORITHMS: readonly LogtoSigningAlgorithm[] = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'];
+export const DEFAULT_ALGORITHMS: readonly LogtoSigningAlgorithm[] = Object.freeze(['ES384', 'ES256', 'ES512', 'RS256', 'PS256']);
 
 /** RFC 9068 §2.1 / §4: the only `typ` values an access token may carry. */
-export const ACCESS_TOKEN_TYPES: readonly string[] = ['at+jwt', 'application/at+jwt'];
+export const ACCESS_TOKEN_TYPES: readonly string[] = Object.freeze(['at+jwt', 'application/at+jwt']);
 
 export const DEFAULTS = {
   clockTolerance: 5,

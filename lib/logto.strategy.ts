@@ -25,6 +25,8 @@ export interface StrategyOutcome {
 interface Attempt {
   readonly token: string;
   kid?: string;
+  /** Ends the attempt with an error that escaped passport's callbacks (fail closed, never a hang). */
+  abort(error: unknown): void;
 }
 
 /**
@@ -61,7 +63,7 @@ export class LogtoStrategy extends PassportStrategy(JwtStrategy, LOGTO_STRATEGY_
    */
   authenticateToken(token: string): Promise<StrategyOutcome> {
     return new Promise((resolve) => {
-      const attempt: Attempt = { token };
+      const attempt: Attempt = { token, abort: (error) => resolve({ error }) };
       const run = Object.create(this) as this & PassportActions;
       run.success = (user) => resolve({ user, kid: attempt.kid });
       run.fail = (info) => resolve({ info });
@@ -87,7 +89,10 @@ function signingKeyProvider(options: ResolvedLogtoAuthOptions, keys: IssuerKeyRe
       assertAudienceOfIssuer(payload, options);
       attempt.kid = header.kid;
       // jsonwebtoken 9 verifies with a KeyObject directly (no PEM parse per token); the typings lag behind.
-      keys.getKey(payload.iss as string, header.kid, header.alg).then((key) => done(null, key as unknown as string), done);
+      keys
+        .getKey(payload.iss as string, header.kid, header.alg)
+        .then((key) => done(null, key as unknown as string), done)
+        .catch(attempt.abort);
     } catch (error) {
       done(error);
     }

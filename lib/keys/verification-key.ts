@@ -61,5 +61,5 @@ export function keyFitsAlgorithm({ key, alg: keyAlg }: VerificationKey, alg: Log
   if (keyAlg !== undefined && keyAlg !== alg) return false;
   const curve = CURVE_OF[alg];
   if (curve) return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === curve;
-  return key.asymmetricKeyType === 'rsa';
+  return /^(RS|PS)(256|384|512)$/.test(alg) && key.asymmetricKeyType === 'rsa';
 }

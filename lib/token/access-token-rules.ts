@@ -70,8 +70,11 @@ export function assertAccessTokenClaims(payload: Readonly<Record<string, unknown
   if (!valid) throw new LogtoAuthException('invalid_claims');
 }
 
+// RFC 7519 §2 NumericDate, bounded to what a Date can hold (year 9999), so expiresAt is never Invalid Date.
+const MAX_NUMERIC_DATE = 253_402_300_799;
+
 function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_NUMERIC_DATE;
 }
 
 function isNonEmptyString(value: unknown): value is string {

@@ -122,6 +122,7 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     it('requires exp (RFC 9068 §2.2)', async () => {
       await expectInvalidToken(api.token({ claims: { exp: undefined } }), DESCRIPTIONS.invalidClaims);
       await expectInvalidToken(api.token({ claims: { exp: '9999999999' } }), DESCRIPTIONS.invalidClaims);
+      await expectInvalidToken(api.token({ claims: { exp: 1e308 } }), DESCRIPTIONS.invalidClaims); // beyond any Date
     });
 
     it('refuses a token expired beyond the tolerance and accepts one just inside it', async () => {

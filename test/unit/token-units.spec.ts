@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reasonOf } from '../helpers/reason-of';
-import { LogtoAuthException } from '../../lib';
+import { DEFAULT_ALGORITHMS, LogtoAuthException, SUPPORTED_ALGORITHMS } from '../../lib';
 import { assertScopes } from '../../lib/scopes/route-auth-rules';
 import { decodeJws } from '../../lib/token/decode-jws';
 import { jwtErrorReason } from '../../lib/token/jwt-error-reason';
@@ -69,5 +69,12 @@ describe('challengeHeaders', () => {
         'Bearer realm="r", error="insufficient_scope", error_description="The access token lacks a scope this resource requires.", scope="a b"',
     });
     expect(challengeHeaders(new LogtoAuthException('jwks_unavailable', { retryAfterSeconds: 3 }), 'r')).toEqual({ 'Retry-After': '3' });
+  });
+});
+
+describe('module constants', () => {
+  it('cannot be widened at run time', () => {
+    expect(() => (DEFAULT_ALGORITHMS as string[]).push('HS256')).toThrow(TypeError);
+    expect(() => (SUPPORTED_ALGORITHMS as unknown as string[]).push('none')).toThrow(TypeError);
   });
 });

@@ -46,6 +46,8 @@ describe('keyFitsAlgorithm', () => {
     expect(keyFitsAlgorithm(p256, 'RS256')).toBe(false);
     expect(keyFitsAlgorithm(rsa, 'PS256')).toBe(true);
     expect(keyFitsAlgorithm(rsa, 'ES384')).toBe(false);
+    expect(keyFitsAlgorithm(rsa, 'HS256' as never)).toBe(false);
+    expect(keyFitsAlgorithm(rsa, 'none' as never)).toBe(false);
   });
 
   it('honours the JWK alg when present', () => {
