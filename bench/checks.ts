@@ -55,6 +55,6 @@ export async function checkMemory(config: BenchAppConfig, driver: LoadDriver, to
       withinBound: growthAfterAllMB <= boundMB && fill.non2xx + rest.non2xx === 0,
     };
   } finally {
-    app.stop();
+    await app.stop();
   }
 }

@@ -31,9 +31,11 @@ export class AppProcess {
     readonly url: string,
   ) {}
 
-  static async start(config: BenchAppConfig): Promise<AppProcess> {
+  /** `cpuProfileDir`: run the app under `node --cpu-prof`; the profile is written when it stops. */
+  static async start(config: BenchAppConfig, cpuProfileDir?: string): Promise<AppProcess> {
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${config.app}.cpuprofile`] : [];
     const child = fork(join(here, 'app-child.js'), [], {
-      execArgv: ['--expose-gc'],
+      execArgv: ['--expose-gc', ...profile],
       env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config) },
     });
     const ready = await new Promise<AppReply & { type: 'ready' }>((resolve, reject) => {
@@ -51,8 +53,14 @@ export class AppProcess {
     return ask(this.child, { type: 'counters' } satisfies AppRequest, 'counters');
   }
 
-  stop(): void {
-    this.child.kill();
+  /** Closes the app and waits for its exit (a profile is written only on a normal exit). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'close' } satisfies AppRequest);
+    const timer = setTimeout(() => this.child.kill(), 5_000);
+    await exited;
+    clearTimeout(timer);
   }
 }
 
@@ -71,6 +79,7 @@ export class LoadDriver {
 
 export interface CryptoLimit {
   readonly verifiesPerSecond: number;
+  readonly verifiesPerCpuSecond: number;
   readonly p50: number;
   readonly p99: number;
 }

@@ -12,6 +12,7 @@ function measure(durationSeconds: number, privateKeyPem: string, signingInput: s
   const warmUpUntil = performance.now() + 500;
   while (performance.now() < warmUpUntil) verify('sha384', data, options, signature);
   const samples: number[] = [];
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const end = start + durationSeconds * 1000;
   let now = start;
@@ -21,9 +22,16 @@ function measure(durationSeconds: number, privateKeyPem: string, signingInput: s
     samples.push(after - now);
     now = after;
   }
+  const cpu = process.cpuUsage(cpuStart);
   samples.sort((a, b) => a - b);
   const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { verifiesPerSecond: samples.length / ((now - start) / 1000), p50: at(0.5), p99: at(0.99) };
+  return {
+    verifiesPerSecond: samples.length / ((now - start) / 1000),
+    // The same per second of CPU actually received: higher than the above when the machine is shared.
+    verifiesPerCpuSecond: samples.length / ((cpu.user + cpu.system) / 1e6),
+    p50: at(0.5),
+    p99: at(0.99),
+  };
 }
 
 process.on('message', (request: { durationSeconds: number; privateKeyPem: string; signingInput: string }) => {

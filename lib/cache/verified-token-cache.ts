@@ -5,6 +5,8 @@ import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 
 interface CacheEntry {
+  /** The whole token: an entry serves exactly this string and no other. */
+  readonly token: string;
   readonly user: LogtoUser;
   /** The key that verified the token: its removal from the JWKS drops the entry. */
   readonly kid: string;
@@ -14,6 +16,11 @@ interface CacheEntry {
 
 /** Taken before a verification starts, so that a key removed while it ran keeps its result out. */
 export type CacheTicket = number;
+
+// Hashing a whole ~750-character token costs more than the rest of a hit; the last characters of a
+// signature are as distinct as the token itself, so they index the map, and the whole token must match.
+const INDEX_LENGTH = 64;
+const indexOf = (token: string): string => token.slice(-INDEX_LENGTH);
 
 /**
  * Remembers the `LogtoUser` of tokens that passed every check, keyed by the exact token string, so the
@@ -29,7 +36,7 @@ export type CacheTicket = number;
 @Injectable()
 export class VerifiedTokenCache {
   // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
-  private readonly entries = new Map<string, CacheEntry>();
+  private readonly entries = new Map<string, CacheEntry>(); // by indexOf(token)
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private removals = 0;
@@ -42,12 +49,13 @@ export class VerifiedTokenCache {
 
   /** The user verified earlier for exactly this token, if its entry is still alive. */
   get(token: string): LogtoUser | undefined {
-    const entry = this.entries.get(token);
-    if (entry === undefined) return undefined;
-    this.entries.delete(token);
+    const index = indexOf(token);
+    const entry = this.entries.get(index);
+    if (entry === undefined || entry.token !== token) return undefined;
+    this.entries.delete(index);
     // RFC 9068 §4 / RFC 7519 §4.1.4: never serve a token at or past its exp, whatever the TTL says.
     if (Date.now() >= entry.expiresAt) return undefined;
-    this.entries.set(token, entry);
+    this.entries.set(index, entry);
     return entry.user;
   }
 
@@ -62,8 +70,9 @@ export class VerifiedTokenCache {
     const now = Date.now();
     const expiresAt = Math.min(user.expiresAt.getTime(), now + this.ttlMs);
     if (expiresAt <= now) return; // accepted within the clock tolerance only: nothing left to remember
-    this.entries.delete(token);
-    this.entries.set(token, { user, kid, expiresAt });
+    const index = indexOf(token);
+    this.entries.delete(index);
+    this.entries.set(index, { token, user, kid, expiresAt });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
@@ -80,6 +89,6 @@ export class VerifiedTokenCache {
   private dropKeys(kids: readonly string[]): void {
     this.removals++;
     const removed = new Set(kids);
-    for (const [token, entry] of this.entries) if (removed.has(entry.kid)) this.entries.delete(token);
+    for (const [index, entry] of this.entries) if (removed.has(entry.kid)) this.entries.delete(index);
   }
 }

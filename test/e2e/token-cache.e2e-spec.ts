@@ -177,6 +177,20 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(cached.cache.size).toBe(0);
   });
 
+  it('serves an entry only to the exact token: another payload with a cached signature is checked in full', async () => {
+    const genuine = token(k1, { scope: 'read:documents' });
+    expect((await get(cached, '/documents', genuine)).status).toBe(200);
+    const [header, , signature] = genuine.split('.');
+    const escalated = `${header}.${token(k1, { scope: 'read:documents write:documents' }).split('.')[1]}.${signature}`;
+    const res = await request(cached.app.getHttpServer()).post('/documents').set('Authorization', `Bearer ${escalated}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token signature is invalid.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+    expect((await get(cached, '/documents', genuine)).status).toBe(200); // the genuine entry is still served
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+  });
+
   it('is shared by every LogtoAuthGuard instance (@UseGuards)', async () => {
     const bearer = token();
     expect((await get(perRoute, '/a', bearer)).body).toEqual({ from: 'a' });
