@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { VerifiedTokenCache } from '../lib';
-import { JwksKeyResolver } from '../lib/keys/jwks-key-resolver';
+import { IssuerKeyResolvers } from '../lib/keys/issuer-key-resolvers';
 import { resolveLogtoAuthOptions } from '../lib/logto-auth.options';
 import { toLogtoUser } from '../lib/token/to-logto-user';
 import { LogtoAccessTokenClaims } from '../lib/interfaces/logto-user.interface';
@@ -11,7 +11,7 @@ import { LogtoAccessTokenClaims } from '../lib/interfaces/logto-user.interface';
  */
 export function measureCacheLookup(tokenLength: number, maxEntries = 10_000, lookups = 1_000_000) {
   const options = resolveLogtoAuthOptions({ endpoint: 'http://127.0.0.1:9', audience: 'https://api.example.com', tokenCache: { maxEntries } });
-  const cache = new VerifiedTokenCache(options, new JwksKeyResolver(options));
+  const cache = new VerifiedTokenCache(options, new IssuerKeyResolvers(options));
   const exp = Math.floor(Date.now() / 1000) + 3600;
   // Real tokens end in a signature: random characters, which is what the cache's index relies on.
   const tokenOf = (i: number) => randomBytes(tokenLength).toString('base64url').slice(0, tokenLength - 12) + String(i).padStart(12, '0');

@@ -74,3 +74,15 @@ export function formatTargets(targets: readonly Target[]): string {
     .map((t) => `${t.met ? 'MET   ' : 'MISSED'} ${pad(t.name, 62)} ${fixed(t.value, 2)}${t.unit} (target ${t.rule} ${fixed(t.target, 2)}${t.unit})`)
     .join('\n');
 }
+
+/** The same table as Markdown, for the README. */
+export function formatMarkdown(rows: readonly { label: string; figures: RowFigures }[], targets: readonly Target[]): string {
+  const lines = ['| row | req/s | p50 ms | p99 ms | non-2xx | full verifications per request |', '|---|---:|---:|---:|---:|---:|'];
+  for (const { label, figures: f } of rows) {
+    const perRequest = f.fullVerificationsPerRequest === undefined ? '' : fixed(f.fullVerificationsPerRequest, 3);
+    lines.push(`| ${label} | ${fixed(f.requestsPerSecond)} | ${fixed(f.p50, 2)} | ${fixed(f.p99, 2)} | ${f.non2xx ?? '-'} | ${perRequest} |`);
+  }
+  lines.push('', '| target | measured | required | |', '|---|---:|---:|---|');
+  for (const t of targets) lines.push(`| ${t.name} | ${fixed(t.value, 2)}${t.unit} | ${t.rule} ${fixed(t.target, 2)}${t.unit} | ${t.met ? 'met' : '**missed**'} |`);
+  return lines.join('\n');
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchAppConfig, BenchAppName } from './apps/bench-app-config';
 import { AppProcess, LoadDriver, measureCryptoLimit, signTokens } from './children';
-import { atLeast, formatTable, formatTargets, machine, median, RowFigures, Target } from './report';
+import { atLeast, formatMarkdown, formatTable, formatTargets, machine, median, RowFigures, Target } from './report';
 import { createTestKey, TestKey } from '../test/helpers/keys';
 import { startJwksServer } from '../test/helpers/jwks-server';
 import { TEST_AUDIENCE } from '../test/helpers/sign-token';
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       memory,
     };
     writeFileSync(join(__dirname, '../../../bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log('\nwrote bench/results.json');
+    console.log(`\n${formatMarkdown(rows, targets)}\n\nwrote bench/results.json`);
   } finally {
     await Promise.all([...apps.values()].map((app) => app.stop()));
     driver.stop();
