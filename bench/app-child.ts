@@ -29,7 +29,8 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       reply({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
     } else if (request.type === 'counters') {
-      reply({ type: 'counters', fullVerifications: counters.full, cachedTokens: counters.cached() });
+      const cpu = process.cpuUsage();
+      reply({ type: 'counters', fullVerifications: counters.full, cachedTokens: counters.cached(), cpuMicroseconds: cpu.user + cpu.system });
     } else if (request.type === 'close') {
       void app.close().then(() => process.exit(0));
     }

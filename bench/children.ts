@@ -1,4 +1,4 @@
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -7,6 +7,29 @@ import { AppReply, AppRequest, LoadRequest, LoadResult } from './ipc';
 import { SignJob } from './sign-worker';
 
 const here = __dirname;
+
+/**
+ * CPU pinning (Linux `taskset`): the apps under test share one core, the load driver another, so every
+ * row is measured on exactly one core. It matters: jose verifies with WebCrypto, which runs on libuv's
+ * thread pool and, unpinned, would borrow the driver's core. Null when it is not possible.
+ */
+export const PINNING = choosePinning();
+
+function choosePinning(): { readonly appCore: number; readonly driverCore: number } | null {
+  if (process.argv.includes('--no-pin') || process.platform !== 'linux' || availableParallelism() < 2) return null;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return { appCore: availableParallelism() - 1, driverCore: 0 };
+}
+
+// -a: every thread of the process; threads started later (the thread pool) inherit the mask.
+function pin(child: ChildProcess, core: number | undefined): void {
+  if (core === undefined || child.pid === undefined) return;
+  execFileSync('taskset', ['-a', '-c', '-p', String(core), String(child.pid)], { stdio: 'ignore' });
+}
 
 /** Sends one message and waits for the first reply of the expected type. */
 function ask<T extends { type: string }>(child: ChildProcess, message: object, replyType: T['type']): Promise<T> {
@@ -38,6 +61,7 @@ export class AppProcess {
       execArgv: ['--expose-gc', ...profile],
       env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config) },
     });
+    pin(child, PINNING?.appCore);
     const ready = await new Promise<AppReply & { type: 'ready' }>((resolve, reject) => {
       child.once('message', (reply: AppReply) => (reply.type === 'ready' ? resolve(reply) : reject(new Error('bad reply'))));
       child.once('exit', (code) => reject(new Error(`${config.app} app exited (${code}) during start-up`)));
@@ -68,6 +92,10 @@ export class AppProcess {
 export class LoadDriver {
   private readonly child = fork(join(here, 'load-driver.js'));
 
+  constructor() {
+    pin(this.child, PINNING?.driverCore);
+  }
+
   run(request: Omit<LoadRequest, 'type'>): Promise<LoadResult> {
     return ask<LoadResult>(this.child, { type: 'load', ...request }, 'loaded');
   }
@@ -87,6 +115,7 @@ export interface CryptoLimit {
 /** Row 6 in a fresh process of its own. */
 export function measureCryptoLimit(durationSeconds: number, privateKeyPem: string, signingInput: string): Promise<CryptoLimit> {
   const child = fork(join(here, 'crypto-limit.js'));
+  pin(child, PINNING?.appCore);
   return new Promise((resolve, reject) => {
     child.once('message', (result: CryptoLimit) => resolve(result));
     child.once('exit', (code) => code !== 0 && reject(new Error(`crypto-limit exited (${code})`)));

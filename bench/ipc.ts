@@ -3,7 +3,7 @@ export type AppRequest = { type: 'heap' } | { type: 'counters' } | { type: 'clos
 export type AppReply =
   | { type: 'ready'; port: number }
   | { type: 'heap'; heapUsed: number }
-  | { type: 'counters'; fullVerifications: number; cachedTokens: number };
+  | { type: 'counters'; fullVerifications: number; cachedTokens: number; cpuMicroseconds: number };
 
 export interface LoadRequest {
   readonly type: 'load';
