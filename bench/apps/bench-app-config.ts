@@ -11,7 +11,15 @@ export interface BenchAppConfig {
 
 export type BenchAppName = 'unguarded' | 'logto-module' | 'passport-recipe' | 'jose-guard';
 
-/** The route every app serves: GET /documents, answered with the caller's `sub`. */
+/**
+ * The route every app serves: GET /documents, answered with the caller's `sub` by the same handler
+ * (`@Req()`), so that the rows differ by their guard only.
+ */
+export interface BenchRequest {
+  readonly user?: { readonly sub?: string };
+}
+
+
 export const BENCH_PATH = '/documents';
 export const REQUIRED_SCOPE = 'read:documents';
 

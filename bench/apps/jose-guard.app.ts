@@ -1,6 +1,6 @@
 import { CanActivate, Inject, Controller, DynamicModule, ExecutionContext, ForbiddenException, Get, Injectable, Module, Req, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, JWTPayload } from 'jose';
-import { BENCH_APP_CONFIG, BenchAppConfig, REQUIRED_SCOPE } from './bench-app-config';
+import { BENCH_APP_CONFIG, BenchAppConfig, BenchRequest, REQUIRED_SCOPE } from './bench-app-config';
 
 /** Logto's documented guard: `jwtVerify` against `createRemoteJWKSet`, then the scope check. */
 @Injectable()
@@ -12,7 +12,7 @@ class JoseAuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<{ headers: { authorization?: string }; auth?: JWTPayload }>();
+    const request = context.switchToHttp().getRequest<{ headers: { authorization?: string }; user?: JWTPayload }>();
     const [scheme, token] = request.headers.authorization?.split(' ') ?? [];
     if (scheme !== 'Bearer' || !token) throw new UnauthorizedException();
     let payload: JWTPayload;
@@ -23,7 +23,7 @@ class JoseAuthGuard implements CanActivate {
     }
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
     if (!scopes.includes(REQUIRED_SCOPE)) throw new ForbiddenException();
-    request.auth = payload;
+    request.user = payload;
     return true;
   }
 }
@@ -32,8 +32,8 @@ class JoseAuthGuard implements CanActivate {
 class DocumentsController {
   @Get()
   @UseGuards(JoseAuthGuard)
-  list(@Req() request: { auth: JWTPayload }) {
-    return { sub: request.auth.sub };
+  list(@Req() request: BenchRequest) {
+    return { sub: request.user?.sub ?? 'anonymous' };
   }
 }
 

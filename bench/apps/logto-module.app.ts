@@ -1,13 +1,13 @@
-import { Controller, DynamicModule, Get, Module } from '@nestjs/common';
-import { CurrentUser, LogtoAuthModule, Scopes } from '../../lib';
-import { BenchAppConfig, REQUIRED_SCOPE } from './bench-app-config';
+import { Controller, DynamicModule, Get, Module, Req } from '@nestjs/common';
+import { LogtoAuthModule, Scopes } from '../../lib';
+import { BenchAppConfig, BenchRequest, REQUIRED_SCOPE } from './bench-app-config';
 
 @Controller('documents')
 @Scopes(REQUIRED_SCOPE)
 class DocumentsController {
   @Get()
-  list(@CurrentUser('sub') sub: string) {
-    return { sub };
+  list(@Req() request: BenchRequest) {
+    return { sub: request.user?.sub ?? 'anonymous' };
   }
 }
 
