@@ -15,7 +15,7 @@ const quick = process.argv.includes('--quick');
 const cpuProfileDir = process.argv.includes('--cpu-prof') ? join(__dirname, '../../../bench/profiles') : undefined;
 const SETTINGS = quick
   ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000 }
-  : { rounds: 3, warmupSeconds: 2, seconds: 10, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000 };
+  : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000 };
 // Enough to keep the app's core saturated even when the driver's core is shared; fewer connections
 // measure the round trip more than the app (on this machine, 10 left the unguarded app 27% idle).
 const CONNECTIONS = 50;
