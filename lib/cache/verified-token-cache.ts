@@ -10,7 +10,7 @@ interface CacheEntry {
   readonly user: LogtoUser;
   /** The key that verified the token: its removal from the JWKS drops the entry. */
   readonly kid: string;
-  /** Epoch milliseconds: the token's `exp`, or the TTL, whichever comes first. */
+  /** Epoch milliseconds: the token's `exp`, the TTL or the key set's max age, whichever comes first. */
   readonly expiresAt: number;
 }
 
@@ -25,8 +25,8 @@ const indexOf = (token: string): string => token.slice(-INDEX_LENGTH);
 /**
  * Remembers the `LogtoUser` of tokens that passed every check, keyed by the exact token string, so the
  * same token sent again skips decoding, passport and the signature check. One instance per module,
- * shared by every `LogtoAuthGuard` instance. Bounded (LRU), never past the token's `exp` nor the TTL,
- * and emptied of a key's entries as soon as a JWKS refresh shows that key removed.
+ * shared by every `LogtoAuthGuard` instance. Bounded (LRU), never past the token's `exp`, the TTL or
+ * the key set's max age, and emptied of a key's entries as soon as a JWKS refresh shows that key removed.
  * Only successes are stored: a refused token is checked in full every time.
  *
  * @example
@@ -41,7 +41,10 @@ export class VerifiedTokenCache {
   private readonly ttlMs: number;
   private removals = 0;
 
-  constructor(@Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions, keys: IssuerKeyResolvers) {
+  constructor(
+    @Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions,
+    private readonly keys: IssuerKeyResolvers,
+  ) {
     this.maxEntries = options.tokenCache ? options.tokenCache.maxEntries : 0;
     this.ttlMs = options.tokenCache ? options.tokenCache.ttlMs : 0;
     keys.onKeysRemoved((kids) => this.dropKeys(kids));
@@ -68,8 +71,10 @@ export class VerifiedTokenCache {
   remember(token: string, user: LogtoUser, kid: string | undefined, ticket: CacheTicket): void {
     if (this.maxEntries === 0 || kid === undefined || ticket !== this.removals) return;
     const now = Date.now();
-    const expiresAt = Math.min(user.expiresAt.getTime(), now + this.ttlMs);
-    if (expiresAt <= now) return; // accepted within the clock tolerance only: nothing left to remember
+    // Only a full check refreshes the key set once it is due (jwksCacheMaxAgeMs): an entry ends when the
+    // key set that verified it does, so that a key removed from the JWKS stops working as without a cache.
+    const expiresAt = Math.min(user.expiresAt.getTime(), now + this.ttlMs, this.keys.freshUntil(user.issuer));
+    if (expiresAt <= now) return; // within the clock tolerance, or a stale key set: nothing to remember
     const index = indexOf(token);
     this.entries.delete(index);
     this.entries.set(index, { token, user, kid, expiresAt });

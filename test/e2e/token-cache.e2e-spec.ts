@@ -48,6 +48,7 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
   let cached: CachedApp;
   let uncached: CachedApp;
   let perRoute: CachedApp;
+  let shortKeyAge: CachedApp;
   const token = (key: TestKey = k1, claims: Record<string, unknown> = {}) => signAccessToken({ key, issuer: jwks.issuer, claims });
   const get = (target: CachedApp, path: string, bearer: string) =>
     request(target.app.getHttpServer()).get(path).set('Authorization', `Bearer ${bearer}`);
@@ -58,17 +59,18 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     cached = await startApp(adapter, jwks, options, [DocumentsController]);
     uncached = await startApp(adapter, jwks, { tokenCache: false }, [DocumentsController]);
     perRoute = await startApp(adapter, jwks, { global: false }, [FirstGuardedController, SecondGuardedController]);
+    shortKeyAge = await startApp(adapter, jwks, { jwksCacheMaxAgeMs: 1_000, jwksCooldownMs: 0, tokenCache: { ttlMs: 60_000 } }, [DocumentsController]);
   });
   beforeEach(() => {
     jwks.setKeys([k1.jwk, k2.jwk]);
-    for (const target of [cached, uncached, perRoute]) {
+    for (const target of [cached, uncached, perRoute, shortKeyAge]) {
       target.cache.clear();
       target.verifications.mockClear();
     }
   });
   afterEach(() => vi.useRealTimers());
   afterAll(async () => {
-    await Promise.all([cached, uncached, perRoute].map((target) => target?.app.close()));
+    await Promise.all([cached, uncached, perRoute, shortKeyAge].map((target) => target?.app.close()));
     await jwks?.close();
   });
 
@@ -150,6 +152,21 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     const verifiedBefore = cached.verifications.mock.calls.length;
     expect((await get(cached, '/documents', byK2)).status).toBe(200);
     expect(cached.verifications).toHaveBeenCalledTimes(verifiedBefore); // k2's entry survived
+  });
+
+  it('ends an entry with the key set that verified it, so a removed key stops working even if only cached tokens come', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bearer = token(k1);
+    expect((await get(shortKeyAge, '/documents', bearer)).status).toBe(200);
+    expect((await get(shortKeyAge, '/documents', bearer)).status).toBe(200);
+    expect(shortKeyAge.verifications).toHaveBeenCalledTimes(1);
+    jwks.setKeys([k2.jwk]); // k1 withdrawn
+    vi.setSystemTime(Date.now() + 1_500); // past jwksCacheMaxAgeMs, well inside the ttl
+    const res = await get(shortKeyAge, '/documents', bearer);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token is signed with a key this API does not know.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+    expect(shortKeyAge.verifications).toHaveBeenCalledTimes(2);
   });
 
   it('does not store a verification that raced a key removal', async () => {
