@@ -84,17 +84,24 @@ async function main(): Promise<void> {
 
     const figures = new Map(ROWS.map((row) => [row.id, combine(samples.get(row.id)!)]));
     const rps = (id: string) => figures.get(id)!.requestsPerSecond;
+    // On a shared machine other load only ever slows a round down: each row's best round is the one
+    // least disturbed. Shown beside the medians (the targets are judged on the medians).
+    const best = (id: string) => Math.max(...samples.get(id)!.map((round) => round.requestsPerSecond));
+    const ratioTargets = (of: (id: string) => number, suffix: string): Target[] => [
+      atLeast(`repeated token vs unguarded route${suffix}`, of('module-repeated') / of('unguarded'), 0.9),
+      atLeast(`repeated token vs usual recipe (repeated token)${suffix}`, of('module-repeated') / of('recipe-repeated'), 4),
+      atLeast(`repeated token vs jose guard (repeated token)${suffix}`, of('module-repeated') / of('jose-repeated'), 4),
+      atLeast(`new token vs usual recipe (new token)${suffix}`, of('module-new') / of('recipe-new'), 1),
+      atLeast(`new token vs min(unguarded, ES384 verifies/s)${suffix}`, of('module-new') / Math.min(of('unguarded'), of('es384-limit')), 0.85),
+    ];
+    const bestRoundRatios = ratioTargets(best, ', best rounds');
     const unknownKid = await checkUnknownKidSingleFlight(jwks, [es384.jwk, es256.jwk, rotatedIn.jwk], apps.get('logto-module')!, driver, files.rotatedIn);
     await Promise.all([...apps.values()].map((app) => app.stop()));
     apps.clear();
     const memory = await checkMemory(config('logto-module', 10_000), driver, files.memory, files.repeated, SETTINGS.memoryTokens);
 
     const targets: Target[] = [
-      atLeast('repeated token vs unguarded route', rps('module-repeated') / rps('unguarded'), 0.9),
-      atLeast('repeated token vs usual recipe (repeated token)', rps('module-repeated') / rps('recipe-repeated'), 4),
-      atLeast('repeated token vs jose guard (repeated token)', rps('module-repeated') / rps('jose-repeated'), 4),
-      atLeast('new token vs usual recipe (new token)', rps('module-new') / rps('recipe-new'), 1),
-      atLeast('new token vs min(unguarded, ES384 verifies/s)', rps('module-new') / Math.min(rps('unguarded'), rps('es384-limit')), 0.85),
+      ...ratioTargets(rps, ''),
       { name: '1,000 concurrent requests, unseen kid: JWKS requests', value: unknownKid.jwksRequests, rule: '=', target: 1, unit: '', met: unknownKid.jwksRequests === 1 && unknownKid.non2xx === 0 },
       { name: `heap growth after ${memory.tokens.toLocaleString('en-US')} tokens vs cache full (MB)`, value: memory.growthAfterAllMB, rule: '<=', target: memory.boundMB, unit: ' MB', met: memory.withinBound },
       { name: 'non-2xx responses in all rows', value: [...figures.values()].reduce((sum, f) => sum + (f.non2xx ?? 0), 0), rule: '=', target: 0, unit: '', met: [...figures.values()].every((f) => !f.non2xx) },
@@ -103,7 +110,7 @@ async function main(): Promise<void> {
     // guard that cost nothing else, row 3 could not pass this fraction of min(row 1, row 6).
     const serialBound = 1 / (1 / rps('unguarded') + 1 / rps('es384-limit')) / Math.min(rps('unguarded'), rps('es384-limit'));
     const rows = ROWS.map((row) => ({ label: row.label, figures: figures.get(row.id)! }));
-    console.log(`\n${formatTable(rows)}\n\n${formatTargets(targets)}`);
+    console.log(`\n${formatTable(rows)}\n\n${formatTargets(targets)}\n\n${formatTargets(bestRoundRatios)}`);
     console.log(`\nrow 3 bound if a miss cost only HTTP + one signature check, in series: ${serialBound.toFixed(2)}x min(row 1, row 6)`);
     console.log(`cache hit alone: ${JSON.stringify(cacheLookup)}\nunknown kid: ${JSON.stringify(unknownKid)}\nmemory: ${JSON.stringify(memory)}`);
     const after = machine();
@@ -115,13 +122,14 @@ async function main(): Promise<void> {
       machine: { ...before, loadAverageBefore: before.loadAverage, loadAverageAfter: after.loadAverage },
       rows: Object.fromEntries(ROWS.map((row) => [row.id, { label: row.label, ...figures.get(row.id)!, rounds: samples.get(row.id) }])),
       targets,
+      bestRoundRatios,
       serialBoundOfNewTokenRatio: serialBound,
       cacheLookup,
       unknownKid,
       memory,
     };
     writeFileSync(join(__dirname, '../../../bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\n${formatMarkdown(rows, targets)}\n\nwrote bench/results.json`);
+    console.log(`\n${formatMarkdown(rows, [...targets, ...bestRoundRatios])}\n\nwrote bench/results.json`);
   } finally {
     await Promise.all([...apps.values()].map((app) => app.stop()));
     driver.stop();
