@@ -12,6 +12,7 @@ import { AuthRequest } from './context/auth-context';
 import { AuthContexts } from './context/auth-contexts';
 import { assertOrganization } from './organizations/assert-organization';
 import { LogtoUserValidation } from './validation/logto-user-validation';
+import { VerifiedTokenCache } from './cache/verified-token-cache';
 
 /**
  * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
@@ -28,6 +29,7 @@ export class LogtoAuthGuard implements CanActivate {
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly strategy: LogtoStrategy,
+    private readonly tokenCache: VerifiedTokenCache,
     private readonly adapterHost: HttpAdapterHost,
     private readonly userValidation: LogtoUserValidation,
     reflector: Reflector,
@@ -91,12 +93,19 @@ export class LogtoAuthGuard implements CanActivate {
 
   private async authenticate(request: AuthRequest): Promise<LogtoUser> {
     const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
-    return this.verify(token); // -> key -> verified claims -> LogtoUser
+    return this.verify(token); // -> cache hit, or key -> verified claims -> LogtoUser
   }
 
-  private async verify(token: string): Promise<LogtoUser> {
-    const { error, user, info } = await this.strategy.authenticateToken(token);
-    return this.handleRequest(error, user, info);
+  private verify(token: string): LogtoUser | Promise<LogtoUser> {
+    return this.tokenCache.get(token) ?? this.verifyInFull(token); // a hit skips passport and the signature
+  }
+
+  private async verifyInFull(token: string): Promise<LogtoUser> {
+    const ticket = this.tokenCache.ticket();
+    const { error, user, info, kid } = await this.strategy.authenticateToken(token);
+    const verified = this.handleRequest(error, user, info);
+    this.tokenCache.remember(token, verified, kid, ticket); // reached only by a token that passed every check
+    return verified;
   }
 
   private toRefusal(error: unknown): LogtoAuthException {

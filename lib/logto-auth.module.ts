@@ -7,6 +7,7 @@ import { LogtoAuthGuard } from './logto-auth.guard';
 import { LogtoStrategy } from './logto.strategy';
 import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
+import { VerifiedTokenCache } from './cache/verified-token-cache';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -32,6 +33,7 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     { provide: IssuerKeyResolvers, useFactory: (o: ResolvedLogtoAuthOptions) => new IssuerKeyResolvers(o), inject: [LOGTO_AUTH_OPTIONS] },
     LogtoStrategy,
     LogtoUserValidation,
+    VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
     LogtoAuthGuard,
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
@@ -42,6 +44,6 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     },
   ],
   // Everything LogtoAuthGuard injects, so `@UseGuards(LogtoAuthGuard)` resolves in any module.
-  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, LogtoStrategy, LogtoUserValidation, LogtoAuthGuard],
+  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, LogtoStrategy, LogtoUserValidation, VerifiedTokenCache, LogtoAuthGuard],
 })
 export class LogtoAuthModule extends ConfigurableLogtoAuthModule {}

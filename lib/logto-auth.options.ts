@@ -29,6 +29,8 @@ export interface ResolvedLogtoAuthOptions {
   readonly jwksTimeoutMs: number;
   readonly jwksCooldownMs: number;
   readonly jwksCacheMaxAgeMs: number;
+  /** `false` when the verified-token cache is off. */
+  readonly tokenCache: { readonly maxEntries: number; readonly ttlMs: number } | false;
 }
 
 class LogtoAuthOptionsError extends Error {
@@ -71,6 +73,7 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
       24 * 3_600_000,
       1_000,
     ),
+    tokenCache: resolveTokenCache(options.tokenCache),
   });
 }
 
@@ -199,6 +202,24 @@ function optionalBoolean(option: string, value: unknown, fallback: boolean): boo
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw new LogtoAuthOptionsError(option, 'must be a boolean');
   return value;
+}
+
+function resolveTokenCache(tokenCache: unknown): ResolvedLogtoAuthOptions['tokenCache'] {
+  if (tokenCache === false) return false;
+  if (tokenCache === undefined) tokenCache = {};
+  if (tokenCache === null || typeof tokenCache !== 'object' || Array.isArray(tokenCache)) {
+    throw new LogtoAuthOptionsError('tokenCache', 'must be false or an object { maxEntries?, ttlMs? }');
+  }
+  const { maxEntries, ttlMs, ...unknown } = tokenCache as Record<string, unknown>;
+  const [extra] = Object.keys(unknown);
+  if (extra !== undefined) throw new LogtoAuthOptionsError(`tokenCache.${extra}`, 'is not an option (maxEntries, ttlMs)');
+  if (maxEntries !== undefined && !Number.isInteger(maxEntries)) {
+    throw new LogtoAuthOptionsError('tokenCache.maxEntries', 'must be an integer');
+  }
+  return Object.freeze({
+    maxEntries: nonNegativeNumber('tokenCache.maxEntries', maxEntries, DEFAULTS.tokenCacheMaxEntries, 10_000_000, 1),
+    ttlMs: nonNegativeNumber('tokenCache.ttlMs', ttlMs, DEFAULTS.tokenCacheTtlMs, 24 * 3_600_000, 1),
+  });
 }
 
 function resolveRealm(realm: unknown): string {

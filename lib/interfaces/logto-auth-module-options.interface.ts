@@ -52,6 +52,19 @@ export interface LogtoAuthModuleOptions {
   jwksCooldownMs?: number;
   /** Milliseconds a fetched key set is trusted before it is fetched again. Default 600000. */
   jwksCacheMaxAgeMs?: number;
+  /**
+   * The verified-token cache: a token seen again skips the signature check. Default
+   * `{ maxEntries: 10000, ttlMs: 300000 }`; an entry never outlives the token's `exp`. `false` turns it off.
+   */
+  tokenCache?: false | LogtoTokenCacheOptions;
+}
+
+/** Bounds of the verified-token cache (option `tokenCache`). */
+export interface LogtoTokenCacheOptions {
+  /** Most tokens remembered at once; the least recently used is forgotten first. Default 10000. */
+  maxEntries?: number;
+  /** Milliseconds a verified token is remembered at most (never past its `exp`). Default 300000. */
+  ttlMs?: number;
 }
 
 /** What `forRootAsync({ useClass })` and `useExisting` classes implement. */

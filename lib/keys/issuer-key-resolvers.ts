@@ -26,6 +26,11 @@ export class IssuerKeyResolvers {
     return resolver.getKey(kid, alg);
   }
 
+  /** Until when (epoch ms) the key set of `issuer`'s tenant counts as current; the past if unknown or stale. */
+  freshUntil(issuer: string): number {
+    return this.byIssuer.get(issuer)?.freshUntil ?? -Infinity;
+  }
+
   /** Called with the kids that a refresh of any tenant's key set found gone. */
   onKeysRemoved(listener: (kids: readonly string[]) => void): void {
     this.resolvers.forEach((resolver) => resolver.onKeysRemoved(listener));

@@ -48,6 +48,11 @@ export class JwksKeyResolver {
   }
 
   /** Called with the kids that a refresh found gone, so whatever they verified can be forgotten. */
+  /** Until when (epoch ms) the fetched key set counts as current; before a fetch, or when stale, the past. */
+  get freshUntil(): number {
+    return this.fetchedAt + this.options.jwksCacheMaxAgeMs;
+  }
+
   onKeysRemoved(listener: KeysRemovedListener): void {
     this.removedListeners.push(listener);
   }

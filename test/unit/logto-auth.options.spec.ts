@@ -20,6 +20,7 @@ describe('resolveLogtoAuthOptions', () => {
       jwksTimeoutMs: 5000,
       jwksCooldownMs: 30000,
       jwksCacheMaxAgeMs: 600000,
+      tokenCache: { maxEntries: 10000, ttlMs: 300000 },
     });
   });
 

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AddressInfo } from 'node:net';
+import { LogtoStrategy, VerifiedTokenCache } from '../lib';
+import { BenchAppConfig, BenchAppName } from './apps/bench-app-config';
+import { joseGuardApp } from './apps/jose-guard.app';
+import { logtoModuleApp } from './apps/logto-module.app';
+import { passportRecipeApp } from './apps/passport-recipe.app';
+import { unguardedApp } from './apps/unguarded.app';
+import { AppReply, AppRequest } from './ipc';
+
+const APPS: Record<BenchAppName, (config: BenchAppConfig) => DynamicModule> = {
+  unguarded: unguardedApp,
+  'logto-module': logtoModuleApp,
+  'passport-recipe': passportRecipeApp,
+  'jose-guard': joseGuardApp,
+};
+
+/** One app under test, alone in this process (so it has a core), on 127.0.0.1, port 0; driven over IPC. */
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.BENCH_APP_CONFIG ?? '') as BenchAppConfig;
+  const app = await NestFactory.create(APPS[config.app](config), { logger: ['error'], abortOnError: false });
+  await app.listen(0, '127.0.0.1');
+  const counters = countFullVerifications(app, config.app);
+  const reply = (message: AppReply) => process.send?.(message);
+  process.on('message', (request: AppRequest) => {
+    if (request.type === 'heap') {
+      (globalThis as { gc?: () => void }).gc?.();
+      reply({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
+    } else if (request.type === 'counters') {
+      const cpu = process.cpuUsage();
+      reply({ type: 'counters', fullVerifications: counters.full, cachedTokens: counters.cached(), cpuMicroseconds: cpu.user + cpu.system });
+    } else if (request.type === 'close') {
+      void app.close().then(() => process.exit(0));
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  reply({ type: 'ready', port: (app.getHttpServer().address() as AddressInfo).port });
+}
+
+// The module's own count of cache misses, so the table can prove which rows were hits and which were misses.
+function countFullVerifications(app: Awaited<ReturnType<typeof NestFactory.create>>, name: BenchAppName) {
+  const counters = { full: 0, cached: () => 0 };
+  if (name !== 'logto-module') return counters;
+  const strategy = app.get(LogtoStrategy);
+  const cache = app.get(VerifiedTokenCache);
+  const authenticate = strategy.authenticateToken.bind(strategy);
+  strategy.authenticateToken = (token: string) => {
+    counters.full++;
+    return authenticate(token);
+  };
+  counters.cached = () => cache.size;
+  return counters;
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { Controller, DynamicModule, Get, Module, Req } from '@nestjs/common';
+import { BenchRequest } from './bench-app-config';
+
+@Controller('documents')
+class UnguardedController {
+  @Get()
+  list(@Req() request: BenchRequest) {
+    return { sub: request.user?.sub ?? 'anonymous' };
+  }
+}
+
+@Module({})
+class UnguardedAppModule {}
+
+/** Row 1: no guard at all, the ceiling of the HTTP stack; the same handler as every guarded app. */
+export function unguardedApp(): DynamicModule {
+  return { module: UnguardedAppModule, controllers: [UnguardedController] };
+}

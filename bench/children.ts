@@ -1,0 +1,142 @@
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { BenchAppConfig } from './apps/bench-app-config';
+import { AppReply, AppRequest, LoadRequest, LoadResult } from './ipc';
+import { SignJob } from './sign-worker';
+
+const here = __dirname;
+
+/**
+ * CPU pinning (Linux `taskset`): the apps under test share one core, the load driver another, so every
+ * row is measured on exactly one core. It matters: jose verifies with WebCrypto, which runs on libuv's
+ * thread pool and, unpinned, would borrow the driver's core. Null when it is not possible.
+ */
+export const PINNING = choosePinning();
+
+function choosePinning(): { readonly appCore: number; readonly driverCore: number } | null {
+  if (process.argv.includes('--no-pin') || process.platform !== 'linux' || availableParallelism() < 2) return null;
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  return { appCore: availableParallelism() - 1, driverCore: 0 };
+}
+
+// -a: every thread of the process; threads started later (the thread pool) inherit the mask.
+function pin(child: ChildProcess, core: number | undefined): void {
+  if (core === undefined || child.pid === undefined) return;
+  execFileSync('taskset', ['-a', '-c', '-p', String(core), String(child.pid)], { stdio: 'ignore' });
+}
+
+/** Sends one message and waits for the first reply of the expected type. */
+function ask<T extends { type: string }>(child: ChildProcess, message: object, replyType: T['type']): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: T) => {
+      if (reply.type !== replyType) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(reply);
+    };
+    const onExit = (code: number | null) => reject(new Error(`child ${child.pid} exited (${code}) before answering`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.send(message);
+  });
+}
+
+/** An app under test in its own process; `--expose-gc` so the memory check can measure live heap. */
+export class AppProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  /** `cpuProfileDir`: run the app under `node --cpu-prof`; the profile is written when it stops. */
+  static async start(config: BenchAppConfig, cpuProfileDir?: string): Promise<AppProcess> {
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${config.app}.cpuprofile`] : [];
+    const child = fork(join(here, 'app-child.js'), [], {
+      execArgv: ['--expose-gc', ...profile],
+      env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config) },
+    });
+    pin(child, PINNING?.appCore);
+    const ready = await new Promise<AppReply & { type: 'ready' }>((resolve, reject) => {
+      child.once('message', (reply: AppReply) => (reply.type === 'ready' ? resolve(reply) : reject(new Error('bad reply'))));
+      child.once('exit', (code) => reject(new Error(`${config.app} app exited (${code}) during start-up`)));
+    });
+    return new AppProcess(child, `http://127.0.0.1:${ready.port}/documents`);
+  }
+
+  async heapUsed(): Promise<number> {
+    return (await ask<AppReply & { type: 'heap' }>(this.child, { type: 'heap' } satisfies AppRequest, 'heap')).heapUsed;
+  }
+
+  counters(): Promise<AppReply & { type: 'counters' }> {
+    return ask(this.child, { type: 'counters' } satisfies AppRequest, 'counters');
+  }
+
+  /** Closes the app and waits for its exit (a profile is written only on a normal exit). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'close' } satisfies AppRequest);
+    const timer = setTimeout(() => this.child.kill(), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** The autocannon process: one load at a time. */
+export class LoadDriver {
+  private readonly child = fork(join(here, 'load-driver.js'));
+
+  constructor() {
+    pin(this.child, PINNING?.driverCore);
+  }
+
+  run(request: Omit<LoadRequest, 'type'>): Promise<LoadResult> {
+    return ask<LoadResult>(this.child, { type: 'load', ...request }, 'loaded');
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+export interface CryptoLimit {
+  readonly verifiesPerSecond: number;
+  readonly verifiesPerCpuSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** Row 6 in a fresh process of its own. */
+export function measureCryptoLimit(durationSeconds: number, privateKeyPem: string, signingInput: string): Promise<CryptoLimit> {
+  const child = fork(join(here, 'crypto-limit.js'));
+  pin(child, PINNING?.appCore);
+  return new Promise((resolve, reject) => {
+    child.once('message', (result: CryptoLimit) => resolve(result));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`crypto-limit exited (${code})`)));
+    child.send({ durationSeconds, privateKeyPem, signingInput });
+  });
+}
+
+/** Signs `count` distinct tokens on all cores (signing is not what is measured; it only has to be done). */
+export async function signTokens(job: Omit<SignJob, 'first' | 'count'>, count: number): Promise<string[]> {
+  const workers = Math.max(1, Math.min(availableParallelism(), 4));
+  const slice = Math.ceil(count / workers);
+  const parts = await Promise.all(
+    Array.from({ length: workers }, (_, i) => {
+      const first = i * slice;
+      const workerData: SignJob = { ...job, first, count: Math.max(0, Math.min(slice, count - first)) };
+      return new Promise<string[]>((resolve, reject) => {
+        const worker = new Worker(join(here, 'sign-worker.js'), { workerData });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+    }),
+  );
+  return parts.flat();
+}

@@ -1,0 +1,59 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BenchAppConfig, BenchAppName } from '../../bench/apps/bench-app-config';
+import { joseGuardApp } from '../../bench/apps/jose-guard.app';
+import { logtoModuleApp } from '../../bench/apps/logto-module.app';
+import { passportRecipeApp } from '../../bench/apps/passport-recipe.app';
+import { unguardedApp } from '../../bench/apps/unguarded.app';
+import { createTestKey } from '../helpers/keys';
+import { JwksServer, startJwksServer } from '../helpers/jwks-server';
+import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
+import { ADAPTERS, createTestApp } from '../helpers/test-app';
+
+const APPS: [BenchAppName, (config: BenchAppConfig) => DynamicModule][] = [
+  ['unguarded', unguardedApp],
+  ['logto-module', logtoModuleApp],
+  ['passport-recipe', passportRecipeApp],
+  ['jose-guard', joseGuardApp],
+];
+
+// Only that `npm run bench` measures working apps: each accepts the tokens the bench signs.
+describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
+  const key = createTestKey('ES384');
+  let jwks: JwksServer;
+  const apps = new Map<BenchAppName, INestApplication>();
+
+  beforeAll(async () => {
+    jwks = await startJwksServer([key.jwk]);
+    for (const [name, app] of APPS) {
+      const config = { app: name, endpoint: jwks.endpoint, issuer: jwks.issuer, jwksUri: jwks.jwksUri, audience: TEST_AUDIENCE, cacheMaxEntries: 10 };
+      apps.set(name, await createTestApp(adapter, { imports: [app(config)] }));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([...apps.values()].map((app) => app.close()));
+    await jwks?.close();
+  });
+
+  it.each(APPS.map(([name]) => name))('%s answers a valid ES384 token with 200', async (name) => {
+    const token = signAccessToken({ key, issuer: jwks.issuer, claims: { sub: 'bench-user' } });
+    const res = await request(apps.get(name)!.getHttpServer()).get('/documents').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ sub: name === 'unguarded' ? 'anonymous' : 'bench-user' });
+  });
+
+  it('logto-module refuses a request without a token, with the error contract', async () => {
+    const res = await request(apps.get('logto-module')!.getHttpServer()).get('/documents');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('auth.authorization_header_missing');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  // The recipes under comparison have no error contract: that they refuse at all is what matters here.
+  it.each(['passport-recipe', 'jose-guard'] as const)('%s refuses a request without a token', async (name) => {
+    const res = await request(apps.get(name)!.getHttpServer()).get('/documents');
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ statusCode: 401, message: 'Unauthorized' });
+  });
+});

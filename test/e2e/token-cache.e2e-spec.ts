@@ -1,0 +1,224 @@
+import { Controller, Get, INestApplication, UseGuards } from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
+import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions, LogtoStrategy, VerifiedTokenCache } from '../../lib';
+import { DocumentsController } from '../helpers/documents.controller';
+import { createTestKey, TestKey } from '../helpers/keys';
+import { JwksServer, startJwksServer } from '../helpers/jwks-server';
+import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
+import { ADAPTERS, AdapterName, createTestApp } from '../helpers/test-app';
+
+@Controller('a')
+@UseGuards(LogtoAuthGuard)
+class FirstGuardedController {
+  @Get() get() {
+    return { from: 'a' };
+  }
+}
+
+@Controller('b')
+@UseGuards(LogtoAuthGuard)
+class SecondGuardedController {
+  @Get() get() {
+    return { from: 'b' };
+  }
+}
+
+interface CachedApp {
+  app: INestApplication;
+  cache: VerifiedTokenCache;
+  /** Counts full verifications (passport + signature); calls through to the real strategy. */
+  verifications: MockInstance;
+}
+
+async function startApp(adapter: AdapterName, jwks: JwksServer, options: Partial<LogtoAuthModuleOptions>, controllers: unknown[]) {
+  const app = await createTestApp(adapter, {
+    imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, ...options })],
+    controllers: controllers as never[],
+  });
+  const verifications = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+  return { app, cache: app.get(VerifiedTokenCache), verifications } satisfies CachedApp;
+}
+
+const INVALID = 'error="invalid_token"';
+
+describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
+  const [k1, k2, k3] = [createTestKey('ES384'), createTestKey('ES384'), createTestKey('ES384')];
+  let jwks: JwksServer;
+  let cached: CachedApp;
+  let uncached: CachedApp;
+  let perRoute: CachedApp;
+  let shortKeyAge: CachedApp;
+  const token = (key: TestKey = k1, claims: Record<string, unknown> = {}) => signAccessToken({ key, issuer: jwks.issuer, claims });
+  const get = (target: CachedApp, path: string, bearer: string) =>
+    request(target.app.getHttpServer()).get(path).set('Authorization', `Bearer ${bearer}`);
+
+  beforeAll(async () => {
+    jwks = await startJwksServer([k1.jwk, k2.jwk]);
+    const options = { jwksCooldownMs: 0, tokenCache: { maxEntries: 3, ttlMs: 60_000 } };
+    cached = await startApp(adapter, jwks, options, [DocumentsController]);
+    uncached = await startApp(adapter, jwks, { tokenCache: false }, [DocumentsController]);
+    perRoute = await startApp(adapter, jwks, { global: false }, [FirstGuardedController, SecondGuardedController]);
+    shortKeyAge = await startApp(adapter, jwks, { jwksCacheMaxAgeMs: 1_000, jwksCooldownMs: 0, tokenCache: { ttlMs: 60_000 } }, [DocumentsController]);
+  });
+  beforeEach(() => {
+    jwks.setKeys([k1.jwk, k2.jwk]);
+    for (const target of [cached, uncached, perRoute, shortKeyAge]) {
+      target.cache.clear();
+      target.verifications.mockClear();
+    }
+  });
+  afterEach(() => vi.useRealTimers());
+  afterAll(async () => {
+    await Promise.all([cached, uncached, perRoute, shortKeyAge].map((target) => target?.app.close()));
+    await jwks?.close();
+  });
+
+  it('verifies a repeated token once and returns the same user from the cache', async () => {
+    const bearer = token();
+    const first = await get(cached, '/documents', bearer);
+    const second = await get(cached, '/documents', bearer);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.body.user).toEqual(first.body.user);
+    expect(second.body.user.sub).toBe('user-1');
+    expect(cached.verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('still checks scopes on every request from the cached user', async () => {
+    const bearer = token();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    const res = await request(cached.app.getHttpServer()).post('/documents').set('Authorization', `Bearer ${bearer}`);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('insufficient_scope');
+    expect(res.headers['www-authenticate']).toContain('scope="read:documents write:documents"');
+    expect(cached.verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('never serves an entry past the token exp, even inside the ttl', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bearer = token(k1, { exp: Math.floor(Date.now() / 1000) + 30 }); // ttl is 60 s
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    vi.setSystemTime(Date.now() + 36_000); // past exp and the 5 s clock tolerance
+    const res = await get(cached, '/documents', bearer);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token has expired.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+  });
+
+  it('ends an entry at exp: inside the clock tolerance the token is verified in full again', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bearer = token(k1, { exp: Math.floor(Date.now() / 1000) + 30 });
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    vi.setSystemTime(Date.now() + 32_000); // past exp, inside the tolerance
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+    expect(cached.cache.size).toBe(0);
+  });
+
+  it('ends an entry after the ttl, long before a one-hour token expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bearer = token();
+    await get(cached, '/documents', bearer);
+    vi.setSystemTime(Date.now() + 59_000);
+    await get(cached, '/documents', bearer);
+    expect(cached.verifications).toHaveBeenCalledTimes(1);
+    vi.setSystemTime(Date.now() + 2_000);
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps at most maxEntries tokens and forgets the least recently used first', async () => {
+    const [t1, t2, t3, t4] = [token(), token(), token(), token()];
+    for (const bearer of [t1, t2, t3, t1, t4]) expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(4);
+    expect(cached.cache.size).toBe(3);
+    for (const bearer of [t1, t3, t4]) await get(cached, '/documents', bearer);
+    expect(cached.verifications).toHaveBeenCalledTimes(4);
+    await get(cached, '/documents', t2);
+    expect(cached.verifications).toHaveBeenCalledTimes(5);
+  });
+
+  it('drops the entries of a key as soon as a JWKS refresh shows it removed', async () => {
+    const [byK1, byK2] = [token(k1), token(k2)];
+    for (const bearer of [byK1, byK2]) expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    jwks.setKeys([k2.jwk, k3.jwk]); // k1 rotated out, k3 in
+    const requestsBefore = jwks.requests;
+    expect((await get(cached, '/documents', token(k3))).status).toBe(200); // unknown kid: the real refresh
+    expect(jwks.requests).toBe(requestsBefore + 1);
+    const res = await get(cached, '/documents', byK1);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token is signed with a key this API does not know.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+    const verifiedBefore = cached.verifications.mock.calls.length;
+    expect((await get(cached, '/documents', byK2)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(verifiedBefore); // k2's entry survived
+  });
+
+  it('ends an entry with the key set that verified it, so a removed key stops working even if only cached tokens come', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const bearer = token(k1);
+    expect((await get(shortKeyAge, '/documents', bearer)).status).toBe(200);
+    expect((await get(shortKeyAge, '/documents', bearer)).status).toBe(200);
+    expect(shortKeyAge.verifications).toHaveBeenCalledTimes(1);
+    jwks.setKeys([k2.jwk]); // k1 withdrawn
+    vi.setSystemTime(Date.now() + 1_500); // past jwksCacheMaxAgeMs, well inside the ttl
+    const res = await get(shortKeyAge, '/documents', bearer);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token is signed with a key this API does not know.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+    expect(shortKeyAge.verifications).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not store a verification that raced a key removal', async () => {
+    const ticket = cached.cache.ticket();
+    const bearer = token(k1);
+    const user = (await get(cached, '/documents', bearer)).body.user;
+    cached.cache.clear();
+    jwks.setKeys([k2.jwk, k3.jwk]);
+    await get(cached, '/documents', token(k3)); // the refresh removes k1 while "our" verification ran
+    cached.cache.remember(bearer, user, k1.kid, ticket);
+    expect(cached.cache.get(bearer)).toBeUndefined();
+  });
+
+  it('never stores a refused token', async () => {
+    const forged = `${token(k1).split('.').slice(0, 2).join('.')}.${token(k2).split('.')[2]}`;
+    const expired = token(k1, { exp: Math.floor(Date.now() / 1000) - 60 });
+    const foreign = token(k1, { aud: 'https://other.example.com' });
+    for (const bearer of [forged, forged, expired, foreign]) {
+      const res = await get(cached, '/documents', bearer);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('invalid_token');
+      expect(res.headers['www-authenticate']).toContain(INVALID);
+    }
+    expect((await get(cached, '/documents', forged)).body.message).toBe('The access token signature is invalid.');
+    expect(cached.cache.size).toBe(0);
+  });
+
+  it('serves an entry only to the exact token: another payload with a cached signature is checked in full', async () => {
+    const genuine = token(k1, { scope: 'read:documents' });
+    expect((await get(cached, '/documents', genuine)).status).toBe(200);
+    const [header, , signature] = genuine.split('.');
+    const escalated = `${header}.${token(k1, { scope: 'read:documents write:documents' }).split('.')[1]}.${signature}`;
+    const res = await request(cached.app.getHttpServer()).post('/documents').set('Authorization', `Bearer ${escalated}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token signature is invalid.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+    expect((await get(cached, '/documents', genuine)).status).toBe(200); // the genuine entry is still served
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+  });
+
+  it('is shared by every LogtoAuthGuard instance (@UseGuards)', async () => {
+    const bearer = token();
+    expect((await get(perRoute, '/a', bearer)).body).toEqual({ from: 'a' });
+    expect((await get(perRoute, '/b', bearer)).body).toEqual({ from: 'b' });
+    expect(perRoute.verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('with tokenCache: false, verifies every request in full', async () => {
+    const bearer = token();
+    for (let i = 0; i < 3; i++) expect((await get(uncached, '/documents', bearer)).status).toBe(200);
+    expect(uncached.verifications).toHaveBeenCalledTimes(3);
+    expect(uncached.cache.size).toBe(0);
+  });
+});
