@@ -27,12 +27,8 @@ export class RouteAuthRulesReader {
     let byController = this.cache.get(handler);
     if (!byController) this.cache.set(handler, (byController = new WeakMap()));
     let rules = byController.get(controller);
-    if (!rules) byController.set(controller, (rules = this.readUncached(handler, controller)));
+    if (!rules) byController.set(controller, (rules = readRouteAuthRules(this.reflector, handler, controller)));
     return rules;
-  }
-
-  private readUncached(handler: object, controller: object): RouteAuthRules {
-    return readRouteAuthRules(this.reflector, handler, controller);
   }
 }
 

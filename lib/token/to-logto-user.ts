@@ -3,8 +3,6 @@ import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { organizationOfClaims } from '../organizations/organization-of-claims';
 import { readScopes } from './scope-claim';
 
-export { parseScope } from './scope-claim';
-
 export type ClaimReadingOptions = Pick<ResolvedLogtoAuthOptions, 'scopeClaim' | 'organizations'>;
 
 const DEFAULT_CLAIM_READING: ClaimReadingOptions = { scopeClaim: 'scope', organizations: false };

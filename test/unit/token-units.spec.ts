@@ -4,7 +4,7 @@ import { DEFAULT_ALGORITHMS, LogtoAuthException, SUPPORTED_ALGORITHMS } from '..
 import { assertScopes } from '../../lib/scopes/route-auth-rules';
 import { decodeJws } from '../../lib/token/decode-jws';
 import { jwtErrorReason } from '../../lib/token/jwt-error-reason';
-import { parseScope } from '../../lib/token/to-logto-user';
+import { parseScope } from '../../lib/token/scope-claim';
 import { challengeHeaders } from '../../lib/errors/www-authenticate';
 import { b64url } from '../helpers/sign-token';
 
