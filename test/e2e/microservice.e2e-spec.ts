@@ -23,6 +23,14 @@ class DocumentsMessages {
   }
 }
 
+/** A real TCP client connected to the microservice's loopback port. */
+async function connectTcpClient(microservice: INestMicroservice): Promise<ClientProxy> {
+  const { port } = microservice.unwrap<Server>().address() as AddressInfo;
+  const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+  await client.connect();
+  return client;
+}
+
 describe('a TCP microservice behind the global guard', () => {
   let jwks: JwksServer;
   let app: INestMicroservice;
@@ -37,9 +45,7 @@ describe('a TCP microservice behind the global guard', () => {
     app = moduleRef.createNestMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } });
     app.useLogger(false);
     await app.listen();
-    const { port } = app.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    client = await connectTcpClient(app);
   });
   afterAll(async () => {
     await client?.close();
@@ -77,9 +83,7 @@ describe.each([true, false])('a hybrid app (HTTP + TCP), inheritAppConfig: %s', 
       { inheritAppConfig },
     );
     await app.startAllMicroservices();
-    const { port } = microservice.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    client = await connectTcpClient(microservice);
   });
   afterAll(async () => {
     await client?.close();
