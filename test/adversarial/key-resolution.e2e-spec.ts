@@ -128,7 +128,6 @@ describe.each(ADAPTERS)('key set refresh and the unknown-kid cooldown over %s', 
     const token = app.token();
     const unknownKidToken = signAccessToken({ key: createTestKey('ES384'), issuer: app.jwks.issuer });
     expectOutcome(await app.get(`Bearer ${unknownKidToken}`), invalidToken('unknown_key')); // starts the cooldown
-    expect(app.jwks.requests).toBe(1);
     app.jwks.setKeys([createTestKey('ES384').jwk]); // the issuer withdraws the key
     await elapse(1_100);
     expectOutcome(await app.get(`Bearer ${token}`), invalidToken('unknown_key'));
@@ -152,14 +151,14 @@ describe.each(ADAPTERS)('key set refresh and the unknown-kid cooldown over %s', 
   it('a wall clock stepped forward does not open the flood gate: windows are on the monotonic clock', async () => {
     app = await startGuardedApp(adapter, { options: { jwksCooldownMs: 30_000 } });
     const [first] = randomKidTokens(app.jwks.issuer, 1);
-    expectOutcome(await app.get(first), invalidToken('unknown_key'));
-    expect(app.jwks.requests).toBe(1);
+    expectOutcome(await app.get(first), invalidToken('unknown_key')); // starts the cooldown
+    const fetchesBeforeStep = app.jwks.requests;
     const realNow = Date.now.bind(Date);
     vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3_600_000); // an hour ahead, at once
     for (const authorization of randomKidTokens(app.jwks.issuer, 20)) {
       expectOutcome(await app.get(authorization), invalidToken('unknown_key'));
     }
-    expect(app.jwks.requests).toBe(1);
+    expect(app.jwks.requests).toBe(fetchesBeforeStep);
   });
 
   it('a wall clock stepped back does not freeze the key set: a removed key is refused when the set is due', async () => {
