@@ -6,7 +6,7 @@ import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
-import { MAX_CACHED_TOKEN_CHARACTERS, MAX_CACHED_TOKEN_LENGTH } from '../../lib/cache/verified-token-cache';
+import { MAX_CACHED_TOKEN_LENGTH } from '../../lib/cache/verified-token-cache';
 import { ADAPTERS, AdapterName, createTestApp } from '../helpers/test-app';
 
 @Controller('a')
@@ -191,7 +191,7 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect((await get(cached, '/documents', token(replaced))).status).toBe(200);
   });
 
-  it('never stores a token over 4 KiB, and bounds the total by characters', async () => {
+  it('never stores a token over 4 KiB (the total by characters: unit spec)', async () => {
     const padding = 'x'.repeat(MAX_CACHED_TOKEN_LENGTH); // a custom claim that alone passes the bound
     const oversized = token(k1, { padding });
     expect(oversized.length).toBeGreaterThan(MAX_CACHED_TOKEN_LENGTH);
@@ -204,7 +204,6 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(large.length).toBeLessThanOrEqual(MAX_CACHED_TOKEN_LENGTH);
     for (let i = 0; i < 2; i++) expect((await get(cached, '/documents', large)).status).toBe(200);
     expect(cached.verifications).toHaveBeenCalledTimes(3); // a token under the bound is cached
-    expect(MAX_CACHED_TOKEN_CHARACTERS).toBeLessThanOrEqual(16 * 1024 * 1024);
   });
 
   it('does not store a verification that raced a key removal', async () => {
