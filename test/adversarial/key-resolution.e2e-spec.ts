@@ -172,6 +172,22 @@ describe.each(ADAPTERS)('key set refresh and the unknown-kid cooldown over %s', 
     expectOutcome(await app.get(`Bearer ${token}`), invalidToken('unknown_key'));
     expect(app.jwks.requests).toBe(1);
   });
+  it('a wall clock stepped back during an outage neither stretches Retry-After nor delays the retry', async () => {
+    app = await startGuardedApp(adapter, { cold: true, options: { jwksCooldownMs: 2_000 } });
+    app.jwks.set({ kind: 'status', status: 503 });
+    const first = await app.get(`Bearer ${app.token()}`);
+    expectOutcome(first, jwksUnavailable);
+    expect(first.headers['retry-after']).toBe('1'); // no key known: retried after a second
+    const realNow = Date.now.bind(Date);
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000);
+    const during = await app.get(`Bearer ${app.token()}`);
+    expectOutcome(during, jwksUnavailable);
+    expect(during.headers['retry-after']).toBe('1');
+    app.jwks.setKeys([app.key.jwk]);
+    await elapse(1_050);
+    expectOutcome(await app.get(`Bearer ${app.token()}`), accepted);
+    expect(app.jwks.requests).toBe(2);
+  });
 });
 
 describe('a 10,000-token random-kid flood through the real strategy and key resolver', () => {
