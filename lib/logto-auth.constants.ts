@@ -35,6 +35,7 @@ export const DEFAULTS = {
   jwksTimeoutMs: 5_000,
   jwksCooldownMs: 30_000,
   jwksCacheMaxAgeMs: 10 * 60_000,
+  jwksStaleMaxAgeMs: 60 * 60_000,
   tokenCacheMaxEntries: 10_000,
   tokenCacheTtlMs: 5 * 60_000,
 } as const;

@@ -29,6 +29,7 @@ export interface ResolvedLogtoAuthOptions {
   readonly jwksTimeoutMs: number;
   readonly jwksCooldownMs: number;
   readonly jwksCacheMaxAgeMs: number;
+  readonly jwksStaleMaxAgeMs: number;
   /** `false` when the verified-token cache is off. */
   readonly tokenCache: { readonly maxEntries: number; readonly ttlMs: number } | false;
 }
@@ -72,6 +73,12 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
       DEFAULTS.jwksCacheMaxAgeMs,
       24 * 3_600_000,
       1_000,
+    ),
+    jwksStaleMaxAgeMs: nonNegativeNumber(
+      'jwksStaleMaxAgeMs',
+      options.jwksStaleMaxAgeMs,
+      DEFAULTS.jwksStaleMaxAgeMs,
+      7 * 24 * 3_600_000,
     ),
     tokenCache: resolveTokenCache(options.tokenCache),
   });
@@ -158,6 +165,11 @@ function requireUrl(option: string, value: unknown): string {
     url = new URL(value);
   } catch {
     throw new LogtoAuthOptionsError(option, `is not a valid URL`);
+  }
+  // A user name or password in a URL is never sent by the JWKS client, would end up in logs, and says
+  // the configuration is not what its author thinks (RFC 3986 §3.2.1: user info in URIs is deprecated).
+  if (url.username !== '' || url.password !== '') {
+    throw new LogtoAuthOptionsError(option, 'must not contain a user name or password');
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {

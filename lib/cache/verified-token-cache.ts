@@ -2,16 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LOGTO_AUTH_OPTIONS } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
+import { monotonicNow } from '../keys/monotonic-clock';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 
 interface CacheEntry {
   /** The whole token: an entry serves exactly this string and no other. */
   readonly token: string;
   readonly user: LogtoUser;
-  /** The key that verified the token: its removal from the JWKS drops the entry. */
+  /** The key that verified the token: its removal (or replacement) in the JWKS drops the entry. */
   readonly kid: string;
-  /** Epoch milliseconds: the token's `exp`, the TTL or the key set's max age, whichever comes first. */
+  /** Epoch milliseconds (wall clock): the token's `exp`. */
   readonly expiresAt: number;
+  /** Monotonic milliseconds: the TTL or the key set's max age, whichever comes first. */
+  readonly endsAt: number;
 }
 
 /** Taken before a verification starts, so that a key removed while it ran keeps its result out. */
@@ -22,11 +25,19 @@ export type CacheTicket = number;
 const INDEX_LENGTH = 64;
 const indexOf = (token: string): string => token.slice(-INDEX_LENGTH);
 
+// Memory is bounded by characters as well as entries: a Logto access token is about 750 characters, so
+// 4 KiB leaves room for many custom claims, and a larger token (an attacker's padding, typically) is
+// verified in full every time instead of evicting a hundred others. The total bounds the worst case
+// whatever maxEntries says: 16 Mi token characters (the user object of each is about as large again).
+export const MAX_CACHED_TOKEN_LENGTH = 4 * 1024;
+export const MAX_CACHED_TOKEN_CHARACTERS = 16 * 1024 * 1024;
+
 /**
  * Remembers the `LogtoUser` of tokens that passed every check, keyed by the exact token string, so the
  * same token sent again skips decoding, passport and the signature check. One instance per module,
- * shared by every `LogtoAuthGuard` instance. Bounded (LRU), never past the token's `exp`, the TTL or
- * the key set's max age, and emptied of a key's entries as soon as a JWKS refresh shows that key removed.
+ * shared by every `LogtoAuthGuard` instance. Bounded (LRU) by entries and by characters (tokens over 4 KiB
+ * are never stored), never past the token's `exp` (wall clock), the TTL or the key set's max age (monotonic
+ * clock), and emptied of a key's entries as soon as a JWKS refresh shows that key removed or replaced.
  * Only successes are stored: a refused token is checked in full every time.
  *
  * @example
@@ -40,6 +51,7 @@ export class VerifiedTokenCache {
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private removals = 0;
+  private characters = 0;
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions,
@@ -57,7 +69,10 @@ export class VerifiedTokenCache {
     if (entry === undefined || entry.token !== token) return undefined;
     this.entries.delete(index);
     // RFC 9068 §4 / RFC 7519 §4.1.4: never serve a token at or past its exp, whatever the TTL says.
-    if (Date.now() >= entry.expiresAt) return undefined;
+    if (Date.now() >= entry.expiresAt || monotonicNow() >= entry.endsAt) {
+      this.characters -= token.length;
+      return undefined;
+    }
     this.entries.set(index, entry);
     return entry.user;
   }
@@ -70,15 +85,21 @@ export class VerifiedTokenCache {
   /** Stores a successful verification, unless a key was removed since `ticket` was taken. */
   remember(token: string, user: LogtoUser, kid: string | undefined, ticket: CacheTicket): void {
     if (this.maxEntries === 0 || kid === undefined || ticket !== this.removals) return;
-    const now = Date.now();
+    if (token.length > MAX_CACHED_TOKEN_LENGTH) return;
+    const expiresAt = user.expiresAt.getTime();
+    const now = monotonicNow();
     // Only a full check refreshes the key set once it is due (jwksCacheMaxAgeMs): an entry ends when the
     // key set that verified it does, so that a key removed from the JWKS stops working as without a cache.
-    const expiresAt = Math.min(user.expiresAt.getTime(), now + this.ttlMs, this.keys.freshUntil(user.issuer));
-    if (expiresAt <= now) return; // within the clock tolerance, or a stale key set: nothing to remember
+    const endsAt = Math.min(now + this.ttlMs, this.keys.freshUntil(user.issuer));
+    // within the clock tolerance, or a stale key set: nothing to remember
+    if (expiresAt <= Date.now() || endsAt <= now) return;
     const index = indexOf(token);
-    this.entries.delete(index);
-    this.entries.set(index, { token, user, kid, expiresAt });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.delete(index);
+    this.entries.set(index, { token, user, kid, expiresAt, endsAt });
+    this.characters += token.length;
+    while (this.entries.size > this.maxEntries || this.characters > MAX_CACHED_TOKEN_CHARACTERS) {
+      this.delete(this.entries.keys().next().value as string); // the least recently used
+    }
   }
 
   /** How many tokens are remembered now (expired entries are counted until they are next looked up). */
@@ -88,12 +109,20 @@ export class VerifiedTokenCache {
 
   clear(): void {
     this.entries.clear();
+    this.characters = 0;
+  }
+
+  private delete(index: string): void {
+    const entry = this.entries.get(index);
+    if (entry === undefined) return;
+    this.entries.delete(index);
+    this.characters -= entry.token.length;
   }
 
   // A removed key may have been withdrawn because it leaked: what it verified is no longer trusted.
   private dropKeys(kids: readonly string[]): void {
     this.removals++;
     const removed = new Set(kids);
-    for (const [index, entry] of this.entries) if (removed.has(entry.kid)) this.entries.delete(index);
+    for (const [index, entry] of this.entries) if (removed.has(entry.kid)) this.delete(index);
   }
 }

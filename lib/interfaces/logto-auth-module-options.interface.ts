@@ -53,6 +53,12 @@ export interface LogtoAuthModuleOptions {
   /** Milliseconds a fetched key set is trusted before it is fetched again. Default 600000. */
   jwksCacheMaxAgeMs?: number;
   /**
+   * While the JWKS cannot be fetched (network error, timeout, non-2xx, not a key set), milliseconds past
+   * `jwksCacheMaxAgeMs` that the last good key set keeps verifying; then it is dropped and requests get
+   * 503 `auth.jwks_unavailable`. A well-formed answer always replaces the key set. Default 3600000 (1 h).
+   */
+  jwksStaleMaxAgeMs?: number;
+  /**
    * The verified-token cache: a token seen again skips the signature check. Default
    * `{ maxEntries: 10000, ttlMs: 300000 }`; an entry never outlives the token's `exp`. `false` turns it off.
    */

@@ -26,12 +26,12 @@ export class IssuerKeyResolvers {
     return resolver.getKey(kid, alg);
   }
 
-  /** Until when (epoch ms) the key set of `issuer`'s tenant counts as current; the past if unknown or stale. */
+  /** Until when (monotonic ms) the key set of `issuer`'s tenant counts as current; the past if unknown or stale. */
   freshUntil(issuer: string): number {
     return this.byIssuer.get(issuer)?.freshUntil ?? -Infinity;
   }
 
-  /** Called with the kids that a refresh of any tenant's key set found gone. */
+  /** Called with the kids whose key a refresh of any tenant's key set found gone or replaced. */
   onKeysRemoved(listener: (kids: readonly string[]) => void): void {
     this.resolvers.forEach((resolver) => resolver.onKeysRemoved(listener));
   }

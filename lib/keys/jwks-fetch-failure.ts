@@ -5,16 +5,15 @@
 export function describeJwksFetchFailure(error: unknown): string {
   if (error instanceof JwksFetchFailure) return error.message;
   if (error instanceof SyntaxError) return 'the response is not JSON';
-  const { code, name, message } = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown };
-  if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return `network error ${code}`;
-  // jwks-rsa reports a non-2xx answer (redirects included: they are not followed) as a JwksError.
-  if (name === 'JwksError' && typeof message === 'string') return `the endpoint answered "${statusText(message)}" (not 2xx)`;
+  const code = systemErrorCode(error) ?? systemErrorCode((error as { cause?: unknown } | undefined)?.cause);
+  if (code !== undefined) return `network error ${code}`;
   return 'the response is not a key set';
 }
 
-// The status line's reason phrase (or jwks-rsa's "Http Error <status>"): kept short and printable.
-function statusText(reason: string): string {
-  return reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+// Node's fetch reports a network failure as TypeError("fetch failed") with the system error as its cause.
+function systemErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : undefined;
 }
 
 /** A failure the resolver itself detected; its message is one of the fixed sentences below. */
@@ -22,10 +21,14 @@ export class JwksFetchFailure extends Error {
   static timeout(ms: number) {
     return new JwksFetchFailure(`no complete answer within ${ms} ms`);
   }
+  static status(status: number) {
+    const redirect = status >= 300 && status < 400 ? ', a redirect, not followed' : '';
+    return new JwksFetchFailure(`the endpoint answered HTTP ${status} (not 2xx${redirect})`);
+  }
+  static tooLarge(maxBytes: number) {
+    return new JwksFetchFailure(`the response is larger than ${maxBytes} bytes`);
+  }
   static noKeysArray() {
     return new JwksFetchFailure('the response has no "keys" array');
-  }
-  static noUsableKey() {
-    return new JwksFetchFailure('the key set has no usable signing key');
   }
 }

@@ -17,11 +17,13 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = { EC: ['kty', 'crv', '
 // RFC 7518 §6.2.2 / §6.3.2: a JWK with any of these carries private key material.
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 const MIN_RSA_BITS = 2048; // RFC 7518 §3.3
+const MIN_RSA_EXPONENT = 3n;
 
 /**
  * Turns a JWKS `keys` array into public verification keys. Entries that must never verify a
  * signature are dropped: encryption keys, keys whose key_ops exclude verify, keys carrying private
- * parts, unsupported types, short RSA moduli (RFC 7517 §4.2-4.3, RFC 8725 §3.5).
+ * parts, unsupported types, short RSA moduli (RFC 7517 §4.2-4.3, RFC 8725 §3.5), RSA public exponents
+ * below 3 or even (with e = 1 any value is its own signature; an even e is no RSA key: RFC 8017 §3.1).
  */
 export function importVerificationKeys(jwks: readonly unknown[]): { keys: VerificationKey[]; skipped: number } {
   const keys: VerificationKey[] = [];
@@ -47,13 +49,16 @@ function importJwk(entry: unknown): VerificationKey | undefined {
   if (!usable) return undefined;
   try {
     const key = createPublicKey({ key: Object.fromEntries(members.map((m) => [m, jwk[m]])), format: 'jwk' });
-    if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
-      return undefined;
-    }
+    if (key.asymmetricKeyType === 'rsa' && !isSoundRsaKey(key)) return undefined;
     return { kid: jwk.kid as string, key, ...(jwk.alg !== undefined && { alg: jwk.alg as string }) };
   } catch {
     return undefined;
   }
+}
+
+function isSoundRsaKey(key: KeyObject): boolean {
+  const { modulusLength = 0, publicExponent = 0n } = key.asymmetricKeyDetails ?? {};
+  return modulusLength >= MIN_RSA_BITS && publicExponent >= MIN_RSA_EXPONENT && publicExponent % 2n === 1n;
 }
 
 /** RFC 8725 §3.1: the key's type and curve must be those of the algorithm the token names. */

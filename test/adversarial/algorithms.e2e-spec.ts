@@ -116,8 +116,9 @@ describe.each(ADAPTERS)('adversarial algorithms over %s', (adapter) => {
     expectOutcome(await app.get(`Bearer ${token(app.jwks.issuer)}`), outcome);
   });
 
-  it('did not refetch for kids that fit no key (the warm-up fetch opened a 30 s cooldown)', () => {
-    expect(app.jwks.requests).toBe(0);
+  it('refetches at most once for all the kids that fit no key (the first such fetch opens a 30 s cooldown)', async () => {
+    for (const { token } of CASES) await app.get(`Bearer ${token(app.jwks.issuer)}`); // on its own, too
+    expect(app.jwks.requests).toBeLessThanOrEqual(1); // counted since the warm-up
     expect(app.jwks.strayRequests).toEqual([]);
   });
 });

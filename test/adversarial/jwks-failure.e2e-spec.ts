@@ -10,13 +10,13 @@ import { ADAPTERS } from '../helpers/test-app';
 /** A JWKS outage: how it is caused, and whether the client has to wait for the deadline to notice it. */
 interface Failure {
   readonly name: string;
-  readonly cause: (jwks: JwksServer) => JwksBehaviour | 'close';
+  readonly cause: (jwks: JwksServer) => JwksBehaviour | 'stop';
   /** Only a deadline ends it (no answer, or an answer that never finishes). */
   readonly slow?: boolean;
 }
 
 const FAILURES: readonly Failure[] = [
-  { name: 'connection refused', cause: () => 'close' },
+  { name: 'connection refused', cause: () => 'stop' },
   { name: 'connection reset', cause: () => ({ kind: 'destroy' }) },
   { name: 'no answer (hang)', cause: () => ({ kind: 'hang' }), slow: true },
   { name: 'an answer that never finishes (trickle)', cause: () => ({ kind: 'trickle' }), slow: true },
@@ -28,7 +28,7 @@ const FAILURES: readonly Failure[] = [
   { name: 'an empty object {}', cause: () => ({ kind: 'body', contentType: 'application/json', body: '{}' }) },
   { name: 'JSON null', cause: () => ({ kind: 'body', contentType: 'application/json', body: 'null' }) },
   { name: '"keys" that is not an array', cause: () => ({ kind: 'body', contentType: 'application/json', body: '{"keys":{"kty":"EC"}}' }) },
-  { name: 'no usable signing key', cause: () => ({ kind: 'keys', keys: [{ kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }] }) },
+  { name: 'a body over 1 MiB', cause: () => ({ kind: 'large', bytes: 2 * 1024 * 1024, declareLength: false }) },
   { name: 'a redirect (never followed)', cause: (jwks) => ({ kind: 'redirect', location: `${jwks.endpoint}/moved/jwks` }) },
 ];
 
@@ -59,7 +59,7 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
     });
   const breakJwks = async (guarded: GuardedApp, failure: Failure) => {
     const cause = failure.cause(guarded.jwks);
-    if (cause === 'close') await guarded.jwks.close();
+    if (cause === 'stop') await guarded.jwks.stop();
     else guarded.jwks.set(cause);
   };
   const expectTimely = (ms: number, failure: Failure) => {
@@ -81,7 +81,7 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
       expectOutcome(first.result, jwksUnavailable);
       expect(first.result.headers['retry-after']).toBe('1');
       expectTimely(first.ms, failure);
-      expect(app.jwks.requests).toBe(failure.cause(app.jwks) === 'close' ? 0 : 1);
+      expect(app.jwks.requests).toBe(failure.cause(app.jwks) === 'stop' ? 0 : 1);
 
       // within the retry window: answered from memory, no second request to the broken endpoint
       expectOutcome(await app.get(`Bearer ${token}`), jwksUnavailable);
@@ -89,12 +89,11 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
       expect(app.jwks.strayRequests).toEqual([]); // a redirect is not followed
       expect(app.logger.matching('JWKS unreachable')).toHaveLength(1);
 
-      if (failure.cause(app.jwks) !== 'close') {
-        app.jwks.setKeys([app.key.jwk]);
-        await elapse(COOLDOWN_MS);
-        expectOutcome(await app.get(`Bearer ${token}`), accepted);
-        expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
-      }
+      if (failure.cause(app.jwks) === 'stop') await app.jwks.restart();
+      app.jwks.setKeys([app.key.jwk]);
+      await elapse(COOLDOWN_MS);
+      expectOutcome(await app.get(`Bearer ${token}`), accepted);
+      expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
       expectCleanLogs(app, [token]);
     });
 
@@ -109,7 +108,7 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
       const unknown = await timed(() => app!.get(`Bearer ${unknownKidToken}`));
       expectOutcome(unknown.result, jwksUnavailable);
       expectTimely(unknown.ms, failure);
-      expect(app.jwks.requests).toBe(failure.cause(app.jwks) === 'close' ? 0 : 1);
+      expect(app.jwks.requests).toBe(failure.cause(app.jwks) === 'stop' ? 0 : 1);
 
       const known = await timed(() => app!.get(`Bearer ${token}`));
       expectOutcome(known.result, accepted); // the last good key set
@@ -166,7 +165,7 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
 
     const first = await timed(() => app!.get(`Bearer ${token}`));
     expectOutcome(first.result, accepted);
-    expectTimely(first.ms, { name: 'hang', cause: () => 'close', slow: true });
+    expectTimely(first.ms, { name: 'hang', cause: () => ({ kind: 'hang' }), slow: true });
     expect(app.jwks.requests).toBe(1);
 
     await elapse(COOLDOWN_MS); // a retry is due; it runs in the background
@@ -186,6 +185,81 @@ describe.each(ADAPTERS)('JWKS failure modes over %s', (adapter) => {
     expectOutcome(await app.get(`Bearer ${signAccessToken({ key: rotated, issuer: app.jwks.issuer })}`), accepted);
     expect(app.logger.matching('JWKS reachable again')).toHaveLength(1);
     expectCleanLogs(app, [token]);
+  });
+});
+
+const MIB = 1024 * 1024;
+
+describe.each(ADAPTERS)('the JWKS request is bounded over %s', (adapter) => {
+  let app: GuardedApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('a JWKS that trickles bytes forever holds no socket past the deadline', async () => {
+    const timeoutMs = 300;
+    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: timeoutMs } });
+    app.jwks.set({ kind: 'trickle' });
+    const { result, ms } = await timed(() => app!.get(`Bearer ${app!.token()}`));
+    expectOutcome(result, jwksUnavailable);
+    expect(ms).toBeLessThan(timeoutMs + SLACK_MS);
+    // the server sees its socket closed: the request was aborted, not merely abandoned while it trickles on
+    await expect.poll(() => app!.jwks.openConnections, { timeout: 500, interval: 20 }).toBe(0);
+    expect(app.logger.matching(`no complete answer within ${timeoutMs} ms`)).toHaveLength(1);
+  });
+
+  it.each([
+    ['with Content-Length', true],
+    ['chunked, without Content-Length', false],
+  ])('a 50 MiB answer (%s) is refused without being read whole', async (_, declareLength) => {
+    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: 10_000 } });
+    app.jwks.set({ kind: 'large', bytes: 50 * MIB, declareLength });
+    expectOutcome(await app.get(`Bearer ${app.token()}`), jwksUnavailable);
+    await expect.poll(() => app!.jwks.openConnections, { timeout: 1_000, interval: 20 }).toBe(0);
+    // the client went away after about 1 MiB (plus what the socket buffers held), not after 50
+    expect(app.jwks.largeBodyWritten).toBeLessThan(8 * MIB);
+    expect(app.logger.matching('the response is larger than 1048576 bytes')).toHaveLength(1);
+  });
+});
+
+describe.each(ADAPTERS)('a well-formed key set is the truth, over %s', (adapter) => {
+  let app: GuardedApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it.each([
+    ['an empty key set', () => []],
+    ['only keys the module cannot use', (jwk: object) => [{ kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }, { ...jwk, use: 'enc' }]],
+  ])('%s: the keys it no longer has stop verifying at once (401, not the last set, not 503)', async (_, published) => {
+    app = await startGuardedApp(adapter); // the default 30 s cooldown: the withdrawn key's token causes no fetch
+    const unknownKidToken = signAccessToken({ key: createTestKey('ES384'), issuer: app.jwks.issuer });
+    app.jwks.setKeys(published(app.key.jwk));
+    expectOutcome(await app.get(`Bearer ${unknownKidToken}`), invalidToken('unknown_key')); // the refresh
+    expectOutcome(await app.get(`Bearer ${app.token()}`), invalidToken('unknown_key')); // the withdrawn key
+    expect(app.jwks.requests).toBe(1);
+    expect(app.logger.matching('publishes no usable signing key')).toHaveLength(1);
+    expect(app.logger.matching('JWKS unreachable')).toHaveLength(0);
+  });
+
+  it('through an outage, the last good key set verifies for jwksStaleMaxAgeMs past its refresh, then is dropped (503)', async () => {
+    app = await startGuardedApp(adapter, {
+      options: { jwksTimeoutMs: FAST_TIMEOUT_MS, jwksCooldownMs: COOLDOWN_MS, jwksCacheMaxAgeMs: 1_000, jwksStaleMaxAgeMs: 1_000 },
+    });
+    const token = app.token();
+    app.jwks.set({ kind: 'status', status: 503 });
+    await elapse(1_100); // due: the refresh fails and the last good set is kept
+    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expect(app.logger.matching('verifying with the last good key set')).toHaveLength(1);
+    await elapse(1_000); // past the key set's age plus the stale maximum age
+    expectOutcome(await app.get(`Bearer ${token}`), jwksUnavailable);
+    expect(app.logger.matching('past its stale maximum age')).toHaveLength(1);
+
+    app.jwks.setKeys([app.key.jwk]); // the issuer is back: a second later at most (no key: the cold retry)
+    await elapse(1_000);
+    expectOutcome(await app.get(`Bearer ${token}`), accepted);
   });
 });
 

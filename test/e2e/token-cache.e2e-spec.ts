@@ -6,6 +6,7 @@ import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
+import { MAX_CACHED_TOKEN_LENGTH } from '../../lib/cache/verified-token-cache';
 import { ADAPTERS, AdapterName, createTestApp } from '../helpers/test-app';
 
 @Controller('a')
@@ -43,7 +44,7 @@ async function startApp(adapter: AdapterName, jwks: JwksServer, options: Partial
 const INVALID = 'error="invalid_token"';
 
 describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
-  const [k1, k2, k3] = [createTestKey('ES384'), createTestKey('ES384'), createTestKey('ES384')];
+  const [k1, k2] = [createTestKey('ES384'), createTestKey('ES384')];
   let jwks: JwksServer;
   let cached: CachedApp;
   let uncached: CachedApp;
@@ -115,14 +116,14 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(cached.cache.size).toBe(0);
   });
 
-  it('ends an entry after the ttl, long before a one-hour token expires', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+  it('ends an entry after the ttl, long before a one-hour token expires (the ttl is on the monotonic clock)', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] }); // the wall clock runs on: token times stay valid
     const bearer = token();
     await get(cached, '/documents', bearer);
-    vi.setSystemTime(Date.now() + 59_000);
+    vi.advanceTimersByTime(59_000);
     await get(cached, '/documents', bearer);
     expect(cached.verifications).toHaveBeenCalledTimes(1);
-    vi.setSystemTime(Date.now() + 2_000);
+    vi.advanceTimersByTime(2_000);
     expect((await get(cached, '/documents', bearer)).status).toBe(200);
     expect(cached.verifications).toHaveBeenCalledTimes(2);
   });
@@ -141,9 +142,10 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
   it('drops the entries of a key as soon as a JWKS refresh shows it removed', async () => {
     const [byK1, byK2] = [token(k1), token(k2)];
     for (const bearer of [byK1, byK2]) expect((await get(cached, '/documents', bearer)).status).toBe(200);
-    jwks.setKeys([k2.jwk, k3.jwk]); // k1 rotated out, k3 in
+    const rotatedIn = createTestKey('ES384'); // unknown to the app whatever ran before
+    jwks.setKeys([k2.jwk, rotatedIn.jwk]); // k1 rotated out
     const requestsBefore = jwks.requests;
-    expect((await get(cached, '/documents', token(k3))).status).toBe(200); // unknown kid: the real refresh
+    expect((await get(cached, '/documents', token(rotatedIn))).status).toBe(200); // unknown kid: the real refresh
     expect(jwks.requests).toBe(requestsBefore + 1);
     const res = await get(cached, '/documents', byK1);
     expect(res.status).toBe(401);
@@ -155,13 +157,13 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
   });
 
   it('ends an entry with the key set that verified it, so a removed key stops working even if only cached tokens come', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.useFakeTimers({ toFake: ['performance'] }); // key-set age is on the monotonic clock
     const bearer = token(k1);
     expect((await get(shortKeyAge, '/documents', bearer)).status).toBe(200);
     expect((await get(shortKeyAge, '/documents', bearer)).status).toBe(200);
     expect(shortKeyAge.verifications).toHaveBeenCalledTimes(1);
     jwks.setKeys([k2.jwk]); // k1 withdrawn
-    vi.setSystemTime(Date.now() + 1_500); // past jwksCacheMaxAgeMs, well inside the ttl
+    vi.advanceTimersByTime(1_500); // past jwksCacheMaxAgeMs, well inside the ttl
     const res = await get(shortKeyAge, '/documents', bearer);
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token is signed with a key this API does not know.' });
@@ -169,13 +171,51 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(shortKeyAge.verifications).toHaveBeenCalledTimes(2);
   });
 
+  it('drops the entries of a key replaced under the same kid: the old key\'s tokens stop passing', async () => {
+    const original = createTestKey('ES384'); // a kid of its own: the replacement outlives this test in the app
+    const replaced = createTestKey('ES384', original.kid); // new key material, same kid
+    jwks.setKeys([k1.jwk, k2.jwk, original.jwk]);
+    const byOriginal = token(original);
+    expect((await get(cached, '/documents', byOriginal)).status).toBe(200); // a refresh may have run meanwhile: maybe not stored
+    expect((await get(cached, '/documents', byOriginal)).status).toBe(200); // stored now
+    cached.verifications.mockClear();
+    expect((await get(cached, '/documents', byOriginal)).status).toBe(200);
+    expect(cached.verifications).not.toHaveBeenCalled(); // served from the cache
+    const rotatedIn = createTestKey('ES384');
+    jwks.setKeys([k1.jwk, k2.jwk, replaced.jwk, rotatedIn.jwk]);
+    expect((await get(cached, '/documents', token(rotatedIn))).status).toBe(200); // unknown kid: the real refresh
+    const res = await get(cached, '/documents', byOriginal);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token signature is invalid.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
+    expect((await get(cached, '/documents', token(replaced))).status).toBe(200);
+  });
+
+  it('never stores a token over 4 KiB (the total by characters: unit spec)', async () => {
+    const padding = 'x'.repeat(MAX_CACHED_TOKEN_LENGTH); // a custom claim that alone passes the bound
+    const oversized = token(k1, { padding });
+    expect(oversized.length).toBeGreaterThan(MAX_CACHED_TOKEN_LENGTH);
+    for (let i = 0; i < 2; i++) expect((await get(cached, '/documents', oversized)).body).toMatchObject({ user: { sub: 'user-1' } });
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+    expect(cached.cache.size).toBe(0);
+    const justUnder = token(k1, { padding: '' });
+    const fill = 'y'.repeat(Math.floor(((MAX_CACHED_TOKEN_LENGTH - justUnder.length) * 3) / 4) - 8); // base64url: 4 per 3
+    const large = token(k1, { padding: fill });
+    expect(large.length).toBeLessThanOrEqual(MAX_CACHED_TOKEN_LENGTH);
+    for (let i = 0; i < 2; i++) expect((await get(cached, '/documents', large)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(3); // a token under the bound is cached
+  });
+
   it('does not store a verification that raced a key removal', async () => {
     const ticket = cached.cache.ticket();
     const bearer = token(k1);
-    const user = (await get(cached, '/documents', bearer)).body.user;
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    const user = cached.cache.get(bearer)!; // the real LogtoUser the verification produced
+    expect(user.expiresAt).toBeInstanceOf(Date);
     cached.cache.clear();
-    jwks.setKeys([k2.jwk, k3.jwk]);
-    await get(cached, '/documents', token(k3)); // the refresh removes k1 while "our" verification ran
+    const fresh = createTestKey('ES384'); // unknown to the app whatever ran before: its token makes a refresh
+    jwks.setKeys([k2.jwk, fresh.jwk]);
+    expect((await get(cached, '/documents', token(fresh))).status).toBe(200); // removes k1 while "our" verification ran
     cached.cache.remember(bearer, user, k1.kid, ticket);
     expect(cached.cache.get(bearer)).toBeUndefined();
   });

@@ -4,11 +4,12 @@ import { resolveLogtoAuthOptions } from '../../lib/logto-auth.options';
 const base = { endpoint: 'https://tenant.logto.app', audience: 'https://api.example.com' };
 
 describe('JWKS resolution options', () => {
-  it('default to a 5 s deadline, a 30 s cooldown for unknown kids and a 10 min key-set age', () => {
+  it('default to a 5 s deadline, a 30 s cooldown for unknown kids, a 10 min key-set age and 1 h of stale keys', () => {
     const options = resolveLogtoAuthOptions(base);
     expect(options.jwksTimeoutMs).toBe(5_000);
     expect(options.jwksCooldownMs).toBe(30_000);
     expect(options.jwksCacheMaxAgeMs).toBe(600_000);
+    expect(options.jwksStaleMaxAgeMs).toBe(3_600_000);
   });
 
   it('take small values, so that tests and tight deployments can shorten the windows', () => {
@@ -23,6 +24,8 @@ describe('JWKS resolution options', () => {
     ['jwksCooldownMs', -1],
     ['jwksCooldownMs', '30000'],
     ['jwksCacheMaxAgeMs', 999],
+    ['jwksStaleMaxAgeMs', -1],
+    ['jwksStaleMaxAgeMs', Number.POSITIVE_INFINITY],
   ])('refuse %s = %s at start-up, naming the option', (option, value) => {
     expect(() => resolveLogtoAuthOptions({ ...base, [option]: value })).toThrow(`option "${option}"`);
   });

@@ -20,6 +20,7 @@ describe('resolveLogtoAuthOptions', () => {
       jwksTimeoutMs: 5000,
       jwksCooldownMs: 30000,
       jwksCacheMaxAgeMs: 600000,
+      jwksStaleMaxAgeMs: 3600000,
       tokenCache: { maxEntries: 10000, ttlMs: 300000 },
     });
   });
@@ -42,6 +43,32 @@ describe('resolveLogtoAuthOptions', () => {
   });
 
   it.each([
+    ['jwksUri', { endpoint: 'https://t.logto.app', jwksUri: 'https://jwks-user:s3cret-Pa55@t.logto.app/oidc/jwks', audience }],
+    ['endpoint', { endpoint: 'https://admin:s3cret-Pa55@t.logto.app', audience }],
+    ['endpoint', { endpoint: 'https://s3cret-Pa55@t.logto.app', audience }], // a user name alone is refused too
+    ['issuer', { issuer: 'https://u:s3cret-Pa55@t.logto.app/oidc', jwksUri: 'https://t.logto.app/oidc/jwks', audience }],
+    ['tenants[1].jwksUri', { audience, tenants: [{ endpoint: 'https://a.logto.app' }, { endpoint: 'https://b.logto.app', jwksUri: 'https://u:s3cret-Pa55@b.logto.app/jwks' }] }],
+  ])('refuses a user name or password in %s at start-up, without repeating it', (option, options) => {
+    let error: unknown;
+    try {
+      resolve(options as Partial<LogtoAuthModuleOptions>);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(`LogtoAuthModule: option "${option}" must not contain a user name or password`);
+    expect(String((error as Error).stack)).not.toContain('s3cret-Pa55');
+  });
+
+  it('takes jwksStaleMaxAgeMs from 0 (no stale fallback past the refresh) to 7 days', () => {
+    expect(resolve({ endpoint: 'https://t.logto.app', audience, jwksStaleMaxAgeMs: 0 }).jwksStaleMaxAgeMs).toBe(0);
+    expect(resolve({ endpoint: 'https://t.logto.app', audience, jwksStaleMaxAgeMs: 604_800_000 }).jwksStaleMaxAgeMs).toBe(604_800_000);
+  });
+
+  it.each([
+    [{ endpoint: 'https://t.logto.app', audience, jwksStaleMaxAgeMs: -1 }, 'option "jwksStaleMaxAgeMs" must be a number from 0 to 604800000'],
+    [{ endpoint: 'https://t.logto.app', audience, jwksStaleMaxAgeMs: 604_800_001 }, 'option "jwksStaleMaxAgeMs"'],
+    [{ endpoint: 'https://t.logto.app', audience, jwksStaleMaxAgeMs: '3600000' }, 'option "jwksStaleMaxAgeMs"'],
     [{}, 'option "endpoint" is required unless both "issuer" and "jwksUri" are given'],
     [{ issuer: 'https://a.example.com/oidc' }, 'option "endpoint"'],
     [{ endpoint: 'https://t.logto.app' }, 'option "audience" must be a non-empty string'],

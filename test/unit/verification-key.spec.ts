@@ -33,6 +33,22 @@ describe('importVerificationKeys', () => {
   });
 });
 
+describe('importVerificationKeys: RSA public exponents (RFC 8017 §3.1)', () => {
+  const rs256 = createTestKey('RS256', 'rsa');
+  // base64url of the big-endian exponent: 1, 2, 4, 65536 (even), 3, 65537
+  it.each([
+    ['1', 'AQ', false],
+    ['2', 'Ag', false],
+    ['4', 'BA', false],
+    ['65536', 'AQAA', false],
+    ['3', 'Aw', true],
+    ['65537', 'AQAB', true],
+  ])('e = %s: usable %s', (_, e, usable) => {
+    const { keys, skipped } = importVerificationKeys([{ ...rs256.jwk, e }]);
+    expect([keys.length, skipped]).toEqual(usable ? [1, 0] : [0, 1]);
+  });
+});
+
 describe('keyFitsAlgorithm', () => {
   const [p256, p384, p521, rsa] = importVerificationKeys(
     (['ES256', 'ES384', 'ES512', 'RS256'] as const).map((alg) => ({ ...createTestKey(alg).jwk, alg: undefined })),
