@@ -1,5 +1,4 @@
-import * as nestCommon from '@nestjs/common';
-import { HttpStatus } from '@nestjs/common';
+import { HttpStatus, IntrinsicException } from '@nestjs/common';
 import { LogtoAuthErrorCode } from '../errors/logto-auth-error-codes';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { challengeHeaders } from '../errors/www-authenticate';
@@ -24,23 +23,17 @@ export interface LogtoGraphQLErrorExtensions {
 }
 
 /**
- * Nest's base for errors its exception handlers do not log (`@nestjs/common` 11+): a refusal is the
- * API working, not a server fault, and anonymous callers must not be able to flood the error log.
- * Read from the namespace so that a release without it degrades to logging, not to a crash at load.
- */
-const NotLoggedError: new (message?: string) => Error =
-  (nestCommon as unknown as { IntrinsicException?: new (message?: string) => Error }).IntrinsicException ?? Error;
-
-/**
  * What a resolver refused by `LogtoAuthGuard` throws. It is not an `HttpException`, so no driver turns
  * it into `INTERNAL_SERVER_ERROR`; graphql-js copies `extensions` into the GraphQL error it reports.
- * It extends Nest's `IntrinsicException`, so Nest does not log it at ERROR.
+ * It extends Nest's `IntrinsicException` (`@nestjs/common` 11.0+, the peer range), which Nest's exception
+ * handler does not log: a refusal is the API working, and callers without a token must not be able to
+ * flood the error log.
  * Needs no import of `graphql`, which stays an optional peer dependency.
  *
  * @example
  * // { "message": "The access token has expired.", "extensions": { "code": "UNAUTHENTICATED", "logtoCode": "invalid_token" } }
  */
-export class LogtoGraphQLError extends NotLoggedError {
+export class LogtoGraphQLError extends IntrinsicException {
   override readonly name = 'LogtoGraphQLError';
   readonly extensions: LogtoGraphQLErrorExtensions;
 
