@@ -13,6 +13,7 @@ import { AuthContexts } from './context/auth-contexts';
 import { assertOrganization } from './organizations/assert-organization';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
+import { SharedVerifications } from './cache/shared-verifications';
 
 /**
  * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
@@ -25,6 +26,7 @@ export class LogtoAuthGuard implements CanActivate {
   private readonly logger = new Logger('LogtoAuth');
   private readonly routeRules: RouteAuthRulesReader;
   private readonly contexts: AuthContexts;
+  private readonly verifications = new SharedVerifications();
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
@@ -44,11 +46,12 @@ export class LogtoAuthGuard implements CanActivate {
     const channel = this.contexts.of(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
     try {
       const request = channel.getRequest(context);
-      const user = channel.provenUser?.(request) ?? (await this.authenticate(request)); // a socket proves once
-      channel.setUser(context, request, user); // request.user: guards after this one and @CurrentUser() read it
+      const user = await this.authenticateOnce(request); // once per request (every GraphQL field) or connection
+      channel.assertStillValid?.(context, user); // a connection outlives its token: each message checks exp
       assertScopes(user.scopes, rules); // -> scope check
       assertOrganization(user, rules.organization, request.params, this.options); // -> organization rules
-      await this.userValidation.assert(user); // -> the application's own rule -> handler
+      await this.userValidation.assert(user); // -> the application's own rule
+      channel.setUser(context, request, user); // only now: guards after this one and @CurrentUser() read it
       return true;
     } catch (error) {
       throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
@@ -71,7 +74,9 @@ export class LogtoAuthGuard implements CanActivate {
     const sockets = this.contexts.webSocket;
     try {
       const request = sockets.connectionRequest(client);
-      const user = sockets.provenUser(request) ?? (await this.authenticate(request));
+      const user = await this.authenticateOnce(request); // shared with the connection's first messages
+      sockets.keepWhileValid(client, user);
+      await this.userValidation.assert(user);
       sockets.remember(client, request, user);
       return user;
     } catch (error) {
@@ -91,13 +96,19 @@ export class LogtoAuthGuard implements CanActivate {
     return user;
   }
 
+  // The outcome, refusals included, is remembered for this request or connection only (see SharedVerifications).
+  private authenticateOnce(request: AuthRequest): Promise<LogtoUser> {
+    return this.verifications.forRequest(request, () => this.authenticate(request));
+  }
+
   private async authenticate(request: AuthRequest): Promise<LogtoUser> {
     const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
     return this.verify(token); // -> cache hit, or key -> verified claims -> LogtoUser
   }
 
-  private verify(token: string): LogtoUser | Promise<LogtoUser> {
-    return this.tokenCache.get(token) ?? this.verifyInFull(token); // a hit skips passport and the signature
+  private async verify(token: string): Promise<LogtoUser> {
+    // A hit skips passport and the signature; concurrent misses of one token share one verification.
+    return this.tokenCache.get(token) ?? this.verifications.forToken(token, () => this.verifyInFull(token));
   }
 
   private async verifyInFull(token: string): Promise<LogtoUser> {

@@ -8,6 +8,7 @@ import { LogtoStrategy } from './logto.strategy';
 import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
+import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -35,6 +36,7 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
     LogtoAuthGuard,
+    GraphqlFieldResolversCheck, // fails start-up when a field resolver's @Scopes would not be enforced
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
     {

@@ -12,11 +12,18 @@ export type AuthRequest = AuthorizationSource & { user?: LogtoUser; params?: Rou
  * hears a refusal. The request path itself stays in `LogtoAuthGuard.canActivate`.
  */
 export interface AuthContext {
-  /** The request the bearer token is read from; throws a `LogtoAuthException` when there is none. */
+  /**
+   * The request the bearer token is read from; throws a `LogtoAuthException` when there is none. The
+   * same object for every guard call of one request (GraphQL: every field) or connection (WebSocket):
+   * the guard remembers its verification outcome by it.
+   */
   getRequest(context: ExecutionContext): AuthRequest;
-  /** A user the connection proved before and who is still valid (WebSocket); `undefined`: verify now. */
-  provenUser?(request: AuthRequest): LogtoUser | undefined;
-  /** Keeps the verified user where guards after this one and `@CurrentUser()` look for it. */
+  /** Throws when a user verified earlier on this request can no longer be used (WebSocket: expired since). */
+  assertStillValid?(context: ExecutionContext, user: LogtoUser): void;
+  /**
+   * Keeps the verified user where guards after this one and `@CurrentUser()` look for it. Called only
+   * once every check passed, so a refused caller is never left attached.
+   */
   setUser(context: ExecutionContext, request: AuthRequest, user: LogtoUser): void;
   /** The error to throw, in the context's own terms, after any side effect (headers, closing). */
   refuse(context: ExecutionContext, exception: LogtoAuthException): unknown;

@@ -15,12 +15,20 @@ export function graphqlRequest(context: ExecutionContext): AuthRequest | undefin
   return request !== null && typeof request === 'object' ? request : undefined;
 }
 
+/** The operation a resolver runs for: `query`, `mutation` or `subscription` (graphql-js `info.operation`). */
+function operationOf(context: ExecutionContext): unknown {
+  return context.getArgByIndex<{ operation?: { operation?: unknown } } | undefined>(3)?.operation?.operation;
+}
+
 /** Resolvers (`@nestjs/graphql` with Apollo): refusals become GraphQL errors with `extensions.code`. */
 export class GraphqlAuthContext implements AuthContext {
   constructor(private readonly realm: string) {}
 
   getRequest(context: ExecutionContext): AuthRequest {
-    // Fail closed: a subscription or a custom context without the HTTP request cannot be authenticated here.
+    // Fail closed: a subscription would keep streaming after its token expires, even when the app's
+    // context passes the upgrade request; until it is ended at `exp`, only @Public() subscriptions run.
+    if (operationOf(context) === 'subscription') throw new LogtoAuthException('graphql_subscription_not_supported');
+    // Fail closed: a custom context without the HTTP request cannot be authenticated here.
     const request = graphqlRequest(context);
     if (!request) throw new LogtoAuthException('execution_context_not_supported');
     return request;

@@ -1,4 +1,4 @@
-import { HttpStatus } from '@nestjs/common';
+import { HttpStatus, IntrinsicException } from '@nestjs/common';
 import { LogtoAuthErrorCode } from '../errors/logto-auth-error-codes';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { challengeHeaders } from '../errors/www-authenticate';
@@ -25,12 +25,15 @@ export interface LogtoGraphQLErrorExtensions {
 /**
  * What a resolver refused by `LogtoAuthGuard` throws. It is not an `HttpException`, so no driver turns
  * it into `INTERNAL_SERVER_ERROR`; graphql-js copies `extensions` into the GraphQL error it reports.
+ * It extends Nest's `IntrinsicException` (`@nestjs/common` 11.0+, the peer range), which Nest's exception
+ * handler does not log: a refusal is the API working, and callers without a token must not be able to
+ * flood the error log.
  * Needs no import of `graphql`, which stays an optional peer dependency.
  *
  * @example
  * // { "message": "The access token has expired.", "extensions": { "code": "UNAUTHENTICATED", "logtoCode": "invalid_token" } }
  */
-export class LogtoGraphQLError extends Error {
+export class LogtoGraphQLError extends IntrinsicException {
   override readonly name = 'LogtoGraphQLError';
   readonly extensions: LogtoGraphQLErrorExtensions;
 

@@ -1,5 +1,6 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
+import { readAuthorizationHeader } from '../token/bearer-token';
 import { AuthRequest } from './auth-context';
 
 /** The parts of a Socket.IO server-side socket the module uses (duck-typed: `socket.io` stays optional). */
@@ -8,6 +9,8 @@ export interface SocketClient {
     readonly headers?: { readonly authorization?: unknown };
     readonly auth?: { readonly token?: unknown };
   };
+  /** The handshake's HTTP request: its raw header list shows an Authorization header sent twice. */
+  readonly request?: { readonly rawHeaders?: readonly string[] };
   readonly data?: unknown;
   readonly connected?: boolean;
   emit?(event: string, payload: unknown): unknown;
@@ -19,6 +22,8 @@ export interface SocketClient {
 export interface SocketConnection {
   readonly request: AuthRequest;
   closeTimer?: ReturnType<typeof setTimeout>;
+  /** Set once the close at the token's expiry is armed. */
+  closesAt?: number;
 }
 
 const connections = new WeakMap<object, SocketConnection>();
@@ -45,7 +50,8 @@ export function socketUser(client: unknown): LogtoUser | undefined {
 function handshakeAuthorization(client: SocketClient): string | undefined {
   const handshake = client.handshake;
   if (!handshake) throw new LogtoAuthException('execution_context_not_supported');
-  const header = handshake.headers?.authorization;
+  // As on HTTP: Node keeps only the first of two Authorization headers; the raw list shows the second.
+  const header = readAuthorizationHeader({ headers: handshake.headers as AuthRequest['headers'], rawHeaders: client.request?.rawHeaders });
   const token = handshake.auth?.token;
   if (header !== undefined && token !== undefined) {
     // Two sources that may disagree: refuse the ambiguity rather than pick one (as with two headers).

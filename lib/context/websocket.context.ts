@@ -24,40 +24,47 @@ export class WebSocketAuthContext implements AuthContext {
     return socketConnection(client).request;
   }
 
-  provenUser(request: AuthRequest): LogtoUser | undefined {
-    const user = request.user;
-    if (user && Date.now() >= this.closesAt(user)) throw new LogtoAuthException('expired');
-    return user;
+  assertStillValid(context: ExecutionContext, user: LogtoUser): void {
+    this.keepWhileValid(context.switchToWs().getClient<SocketClient>(), user);
+  }
+
+  /** Refuses a user whose token has expired since the handshake; else arms the close at its expiry (once). */
+  keepWhileValid(client: SocketClient, user: LogtoUser): void {
+    const closesAt = this.closesAt(user);
+    if (Date.now() >= closesAt) throw new LogtoAuthException('expired');
+    const connection = socketConnection(client);
+    // A client gone while its token was being verified: no timer to hold it until exp.
+    if (connection.closesAt !== undefined || client.connected === false) return;
+    connection.closesAt = closesAt;
+    this.closeOnExpiry(client, connection, closesAt);
   }
 
   setUser(context: ExecutionContext, request: AuthRequest, user: LogtoUser): void {
     this.remember(context.switchToWs().getClient<SocketClient>(), request, user);
   }
 
-  /** Keeps the user for the connection's life, until its token expires. */
+  /** Keeps the user for the connection's life, until its token expires: call only once every check passed. */
   remember(client: SocketClient, request: AuthRequest, user: LogtoUser): void {
-    // Set once: messages verified side by side carry the same handshake token, and one timer is enough.
-    if (request.user) return;
+    if (request.user) return; // one handshake token: the user of a connection never changes
     request.user = user;
     // Socket.IO's own place for per-connection data, where a gateway's other guards look.
     if (typeof client.data === 'object' && client.data !== null) (client.data as { user?: LogtoUser }).user = user;
-    // A client gone while its token was being verified: no timer to hold it until exp.
-    if (client.connected !== false) this.closeOnExpiry(client, socketConnection(client), this.closesAt(user));
   }
 
   async refuse(context: ExecutionContext, exception: LogtoAuthException): Promise<unknown> {
     const { WsException } = await import('@nestjs/websockets');
     if (exception.rule.status === HttpStatus.UNAUTHORIZED) {
-      // These credentials cannot become valid on this connection (the handshake is fixed): close it,
-      // after Nest's exception filter has sent the refusal.
-      const client = context.switchToWs().getClient<SocketClient>();
-      setImmediate(() => client.disconnect?.(true));
+      // These credentials cannot become valid on this connection (the handshake is fixed): tell the
+      // client why and close it now, so the messages queued behind this one are dropped with it. The
+      // exception filter's own copy of the refusal then goes to a closed socket and is not sent.
+      this.refuseConnection(context.switchToWs().getClient<SocketClient>(), exception);
     }
     return new WsException({ status: 'error', ...refusalPayload(exception) });
   }
 
-  /** A connection refused as it opens: told why (as `exception`, like a refused message), then closed. */
+  /** A connection refused: told why (as `exception`, like a refused message), then closed. */
   refuseConnection(client: SocketClient, exception: LogtoAuthException): void {
+    if (client.connected === false) return;
     client.emit?.('exception', { status: 'error', ...refusalPayload(exception) });
     client.disconnect?.(true);
   }

@@ -77,6 +77,12 @@ export const LOGTO_AUTH_FAILURES = {
     description:
       'LogtoAuthGuard authenticates HTTP, GraphQL and Socket.IO requests only; mark this handler @Public() to serve it.',
   },
+  // Fail closed: a subscription outlives its token, and nothing ends the stream at `exp` yet (issue 14).
+  graphql_subscription_not_supported: {
+    status: HttpStatus.FORBIDDEN,
+    code: C.ExecutionContextNotSupported,
+    description: 'LogtoAuthGuard does not authenticate GraphQL subscriptions yet; mark the subscription @Public() to serve it.',
+  },
 } as const satisfies Record<string, LogtoAuthFailureRule>;
 
 export type LogtoAuthFailure = keyof typeof LOGTO_AUTH_FAILURES;

@@ -47,15 +47,23 @@ export function readRouteAuthRules(reflector: Reflector, handler: object, contro
   });
 }
 
+const REQUIREMENT_KEYS = [SCOPES_KEY, ANY_SCOPE_KEY, REQUIRE_ORGANIZATION_KEY];
+
 /**
- * Fail closed: `@Public()` opens a route only where no requirement of the handler's own contradicts it
- * (a handler with its own @Scopes/@AnyScope/@RequireOrganization always needs a token), and a class-level
- * `@Public()` is not inherited by subclasses, which may add requirements a public base never had.
+ * Fail closed: `@Public()` opens a route only where no requirement contradicts it. A requirement on
+ * the same target as `@Public()` wins over it: a handler with its own @Scopes/@AnyScope/
+ * @RequireOrganization always needs a token, and so does every handler of a class that carries both
+ * `@Public()` and a requirement (a handler of its own may still be `@Public()`, as in a scoped class).
+ * A class-level `@Public()` is not inherited by subclasses, which may add requirements a public base never had.
  */
 function isOpenRoute(handler: object, controller: object): boolean {
-  const handlerRequires = [SCOPES_KEY, ANY_SCOPE_KEY, REQUIRE_ORGANIZATION_KEY].some((key) => Reflect.hasOwnMetadata(key, handler));
-  if (handlerRequires) return false;
-  return Reflect.getOwnMetadata(IS_PUBLIC_KEY, handler) === true || Reflect.getOwnMetadata(IS_PUBLIC_KEY, controller) === true;
+  if (hasOwnRequirement(handler)) return false;
+  if (Reflect.getOwnMetadata(IS_PUBLIC_KEY, handler) === true) return true;
+  return Reflect.getOwnMetadata(IS_PUBLIC_KEY, controller) === true && !hasOwnRequirement(controller);
+}
+
+function hasOwnRequirement(target: object): boolean {
+  return REQUIREMENT_KEYS.some((key) => Reflect.hasOwnMetadata(key, target));
 }
 
 /** Exact, per-item matching: `read` never satisfies `read:documents`, nor the other way round. */

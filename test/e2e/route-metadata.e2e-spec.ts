@@ -1,6 +1,6 @@
 import { CanActivate, Controller, ExecutionContext, Get, Injectable, Post, UseGuards } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { AnyScope, CurrentUser, LogtoUser, Public, Scopes } from '../../lib';
+import { AnyScope, CurrentUser, LogtoUser, Public, RequireOrganization, Scopes } from '../../lib';
 import { DocumentsController } from '../helpers/documents.controller';
 import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';
 import { ADAPTERS } from '../helpers/test-app';
@@ -71,11 +71,37 @@ class ContradictionController {
   }
 }
 
+@Controller('class-contradiction')
+@Public()
+@Scopes('admin')
+class ClassContradictionController {
+  @Get()
+  inherited() {
+    return 'ok';
+  }
+
+  @Get('health')
+  @Public()
+  health() {
+    return 'ok';
+  }
+}
+
+@Controller('class-organization')
+@Public()
+@RequireOrganization()
+class ClassOrganizationContradictionController {
+  @Get()
+  inherited() {
+    return 'ok';
+  }
+}
+
 const insufficient = (scopes: string) =>
   `${challenge('insufficient_scope', DESCRIPTIONS.insufficientScope)}, scope="${scopes}"`;
 
 describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
-  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, ContradictionController], providers: [RecordingGuard] });
+  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, ContradictionController, ClassContradictionController, ClassOrganizationContradictionController], providers: [RecordingGuard] });
   const bearer = (scope?: string) => `Bearer ${api.token({ claims: { scope } })}`;
 
   it('class and handler @Scopes add up', async () => {
@@ -140,6 +166,30 @@ describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
     expect(res.body.code).toBe('auth.authorization_header_missing');
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
     expect((await api.get('/contradiction', bearer('admin'))).status).toBe(200);
+  });
+
+  it('@Public and @Scopes on the same class: the scopes win for every handler without its own @Public', async () => {
+    const anonymous = await api.get('/class-contradiction');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('auth.authorization_header_missing');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+    const reader = await api.get('/class-contradiction', bearer('read:documents'));
+    expect(reader.status).toBe(403);
+    expect(reader.body.code).toBe('insufficient_scope');
+    expect(reader.headers['www-authenticate']).toBe(insufficient('admin'));
+    expect((await api.get('/class-contradiction', bearer('admin'))).status).toBe(200);
+    // A handler's own @Public() still opens it, as in any scoped class.
+    expect((await api.get('/class-contradiction/health')).status).toBe(200);
+  });
+
+  it('@Public and @RequireOrganization on the same class: the requirement wins', async () => {
+    const anonymous = await api.get('/class-organization');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('auth.authorization_header_missing');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+    const noOrganization = await api.get('/class-organization', bearer('read:documents'));
+    expect(noOrganization.status).toBe(403);
+    expect(noOrganization.body.code).toBe('auth.organization_required');
   });
 
   it('a class-level @Public is not inherited by a subclass that adds @Scopes', async () => {

@@ -124,6 +124,40 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
     expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
   });
 
+  it('does not attach a user refused for a scope: a later @Public() handler sees none', async () => {
+    const socket = await connect({ authToken: token() });
+    const exception = nextEvent(socket, 'exception');
+    socket.emit('create');
+    expect(await exception).toMatchObject({ code: 'insufficient_scope' });
+    expect(await socket.emitWithAck('attachedUser')).toEqual({ dataUser: null, currentUser: null });
+    // A message that passed every check attaches it, as before.
+    expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
+    expect(await socket.emitWithAck('attachedUser')).toEqual({ dataUser: 'user-1', currentUser: 'user-1' });
+  });
+
+  it('verifies a bad token once for a burst of messages, and closes the connection at the first refusal', async () => {
+    const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+    const socket = await connect({ authToken: signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer, header: { kid: key.kid } }) });
+    const exceptions: unknown[] = [];
+    socket.on('exception', (payload: unknown) => exceptions.push(payload));
+    const disconnected = nextEvent(socket, 'disconnect');
+    for (let i = 0; i < 300; i++) socket.emit('whoami');
+    expect(await disconnected).toBe('io server disconnect');
+    expect(verify).toHaveBeenCalledTimes(1);
+    // The messages queued behind the first refusal were dropped with the connection, not answered.
+    expect(exceptions).toEqual([{ status: 'error', code: 'invalid_token', message: 'The access token signature is invalid.' }]);
+  });
+
+  it('refuses a handshake with two Authorization headers, as HTTP does, and closes the connection', async () => {
+    const twoHeaders = [`Bearer ${token()}`, `Bearer ${token({ sub: 'user-2' })}`] as unknown as string;
+    const socket = await connect({ authorization: twoHeaders });
+    const exception = nextEvent(socket, 'exception');
+    const disconnected = nextEvent(socket, 'disconnect');
+    socket.emit('whoami');
+    expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_token_invalid_format' });
+    expect(await disconnected).toBe('io server disconnect');
+  });
+
   it("keeps the user in Socket.IO's socket.data.user too, where a gateway's own guards look", async () => {
     const socket = await connect({ authToken: token({ sub: 'user-3' }) });
     expect(await socket.emitWithAck('dataUser')).toBe('user-3');

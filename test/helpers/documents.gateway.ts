@@ -26,6 +26,13 @@ export class DocumentsGateway {
   ping() {
     return 'pong';
   }
+
+  /** Whom the connection is attached to, seen by a handler open to anyone. */
+  @SubscribeMessage('attachedUser')
+  @Public()
+  attachedUser(@ConnectedSocket() client: { data: { user?: LogtoUser } }, @CurrentUser('sub') sub: string | undefined) {
+    return { dataUser: client.data.user?.sub ?? null, currentUser: sub ?? null };
+  }
 }
 
 /** A gateway that refuses clients without a valid token as they connect, not at their first message. */

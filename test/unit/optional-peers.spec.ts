@@ -46,5 +46,6 @@ describe('optional peer dependencies', () => {
     const sources = files.map((file) => readFileSync(file, 'utf8')).join('\n');
     expect(sources).toContain("await import('@nestjs/websockets')");
     expect(sources).toContain("await import('@nestjs/microservices')");
+    expect(sources).toContain("await import('@nestjs/graphql')");
   });
 });
