@@ -37,4 +37,5 @@ export const DEFAULTS = {
   jwksCacheMaxAgeMs: 10 * 60_000,
   tokenCacheMaxEntries: 10_000,
   tokenCacheTtlMs: 5 * 60_000,
+  validateTimeoutMs: 5_000,
 } as const;

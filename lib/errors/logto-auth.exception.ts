@@ -10,7 +10,7 @@ const STATUS_TEXT: Partial<Record<HttpStatus, string>> = {
 export interface LogtoAuthExceptionDetails {
   /** For `insufficient_scope`: every scope the route requires (RFC 6750 §3 `scope` attribute). */
   readonly requiredScopes?: readonly string[];
-  /** For `jwks_unavailable`: seconds until a retry can succeed (RFC 9110 §10.2.3 `Retry-After`). */
+  /** For 503 refusals: seconds until a retry can succeed (RFC 9110 §10.2.3 `Retry-After`). */
   readonly retryAfterSeconds?: number;
 }
 
