@@ -68,6 +68,7 @@ export function assertAccessTokenClaims(payload: Readonly<Record<string, unknown
     isNonEmptyString(payload.sub) &&
     isNonEmptyString(payload.client_id) &&
     (isNonEmptyString(payload.aud) || (Array.isArray(payload.aud) && payload.aud.every(isNonEmptyString))) &&
+    // RFC 9068 §2.2.3: scope is a space-delimited string, never an array, whichever claim scopeClaim reads.
     (payload.scope === undefined || typeof payload.scope === 'string') &&
     (payload.organization_id === undefined || isNonEmptyString(payload.organization_id));
   if (!valid) throw new LogtoAuthException('invalid_claims');

@@ -212,6 +212,12 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       expect(none.headers['www-authenticate']).toContain('scope="read:documents"');
     });
 
+    it('still refuses a scope claim that is an array (RFC 9068 §2.2.3: a space-delimited string)', async () => {
+      const app = await start({ scopeClaim: 'permissions' });
+      const res = await get(app, token({ scope: ['read:documents'], permissions: ['read:documents'] }));
+      expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
+    });
+
     it('refuses a permissions claim that is neither a string nor an array of strings', async () => {
       const app = await start({ scopeClaim: 'permissions' });
       for (const permissions of [['read:documents', 7], { read: true }, 42]) {
