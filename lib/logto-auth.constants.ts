@@ -38,4 +38,5 @@ export const DEFAULTS = {
   jwksStaleMaxAgeMs: 60 * 60_000,
   tokenCacheMaxEntries: 10_000,
   tokenCacheTtlMs: 5 * 60_000,
+  validateTimeoutMs: 5_000,
 } as const;

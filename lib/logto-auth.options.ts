@@ -22,6 +22,7 @@ export interface ResolvedLogtoAuthOptions {
   readonly scopeClaim: string;
   readonly validate?: LogtoUserValidatorFn;
   readonly validator?: Type<LogtoUserValidator>;
+  readonly validateTimeoutMs: number;
   readonly algorithms: readonly LogtoSigningAlgorithm[];
   readonly clockTolerance: number;
   readonly global: boolean;
@@ -61,6 +62,7 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
     organizations: optionalBoolean('organizations', options.organizations, false),
     scopeClaim: resolveScopeClaim(options.scopeClaim),
     ...resolveValidator(options),
+    validateTimeoutMs: nonNegativeNumber('validateTimeoutMs', options.validateTimeoutMs, DEFAULTS.validateTimeoutMs, 60_000, 1),
     algorithms: resolveAlgorithms(options.algorithms),
     clockTolerance: nonNegativeNumber('clockTolerance', options.clockTolerance, DEFAULTS.clockTolerance, 300),
     global: optionalBoolean('global', options.global, true),

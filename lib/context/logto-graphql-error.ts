@@ -17,6 +17,7 @@ export interface LogtoGraphQLErrorExtensions {
   /** The module's own code, the `code` of the HTTP error body, e.g. `invalid_token`. */
   readonly logtoCode: LogtoAuthErrorCode;
   readonly requiredScopes?: readonly string[];
+  readonly scopeAlternatives?: readonly (readonly string[])[];
   readonly retryAfterSeconds?: number;
   /** Read and removed by Apollo Server: the challenge headers go on the HTTP response. */
   readonly http?: { readonly headers: Map<string, string> };

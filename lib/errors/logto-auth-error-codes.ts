@@ -14,6 +14,7 @@ export const LogtoAuthErrorCode = {
   OrganizationMismatch: 'auth.organization_mismatch',
   OrganizationTokenNotAccepted: 'auth.organization_token_not_accepted',
   ValidationFailed: 'auth.validation_failed',
+  ValidationTimeout: 'auth.validation_timeout',
 } as const;
 
 export type LogtoAuthErrorCode = (typeof LogtoAuthErrorCode)[keyof typeof LogtoAuthErrorCode];

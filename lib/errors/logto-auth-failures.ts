@@ -48,6 +48,10 @@ export const LOGTO_AUTH_FAILURES = {
   not_yet_valid: invalidToken('The access token is not valid yet.'),
   issued_in_future: invalidToken('The access token was issued in the future.'),
   invalid_claims: invalidToken('The access token lacks a required claim or has a claim of the wrong type.'),
+  // RFC 9068 §2.2 requires iat and jti; own rows so the debug log says which one was missing.
+  iat_missing: invalidToken('The access token has no iat (issued at) claim.'),
+  jti_missing: invalidToken('The access token has no jti (JWT ID) claim.'),
+  jti_invalid: invalidToken('The access token jti (JWT ID) claim must be a non-empty string.'),
   unknown_key: invalidToken('The access token is signed with a key this API does not know.'),
   bad_signature: invalidToken('The access token signature is invalid.'),
   insufficient_scope: {
@@ -66,6 +70,13 @@ export const LOGTO_AUTH_FAILURES = {
     'Organization tokens are accepted only on organization resources.',
   ),
   validation_failed: forbidden(C.ValidationFailed, 'The access token was refused by a rule of this API.'),
+  // RFC 9110 §15.6.4: the token passed and the rule (often a database) could not decide in time. Not 403,
+  // which is a verdict a client acts on; not 401, which makes it drop a good token. Fail closed, retry later.
+  validation_timeout: {
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    code: C.ValidationTimeout,
+    description: 'The access rule of this API did not answer in time; try again later.',
+  },
   jwks_unavailable: {
     status: HttpStatus.SERVICE_UNAVAILABLE,
     code: C.JwksUnavailable,

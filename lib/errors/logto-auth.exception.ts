@@ -8,9 +8,14 @@ const STATUS_TEXT: Partial<Record<HttpStatus, string>> = {
 };
 
 export interface LogtoAuthExceptionDetails {
-  /** For `insufficient_scope`: every scope the route requires (RFC 6750 §3 `scope` attribute). */
+  /**
+   * For `insufficient_scope`: the scopes the route requires, each one of them (RFC 6750 §3 `scope`
+   * attribute); never a scope that is only one alternative among several.
+   */
   readonly requiredScopes?: readonly string[];
-  /** For `jwks_unavailable`: seconds until a retry can succeed (RFC 9110 §10.2.3 `Retry-After`). */
+  /** For `insufficient_scope`: each `@AnyScope()` group of which one scope is required besides those. */
+  readonly scopeAlternatives?: readonly (readonly string[])[];
+  /** For 503 refusals: seconds until a retry can succeed (RFC 9110 §10.2.3 `Retry-After`). */
   readonly retryAfterSeconds?: number;
 }
 
@@ -29,14 +34,27 @@ export class LogtoAuthException extends HttpException {
     readonly details: LogtoAuthExceptionDetails = {},
   ) {
     const rule = LOGTO_AUTH_FAILURES[reason];
-    super(
-      { statusCode: rule.status, error: STATUS_TEXT[rule.status], code: rule.code, message: rule.description },
-      rule.status,
-    );
+    const description = describe(rule, details);
+    super({ statusCode: rule.status, error: STATUS_TEXT[rule.status], code: rule.code, message: description }, rule.status);
     this.rule = rule;
+    this.description = description;
   }
+
+  /** What the client is told: the table's sentence, plus the scope alternatives on `insufficient_scope`. */
+  readonly description: string;
 
   get code() {
     return this.rule.code;
   }
+}
+
+/**
+ * RFC 6750 §3 has no syntax for "one of", so alternatives go into the sentence (the body `message` and
+ * `error_description` alike). Scope tokens are validated at decoration time (RFC 6749 §3.3: no quote,
+ * backslash or space), and the words around them are fixed, so the result stays a valid quoted string.
+ */
+function describe({ description }: LogtoAuthFailureRule, { requiredScopes, scopeAlternatives }: LogtoAuthExceptionDetails): string {
+  if (!scopeAlternatives?.length) return description;
+  const groups = scopeAlternatives.map((group) => group.join(', ')).join('; and one of: ');
+  return `${description} ${requiredScopes?.length ? 'Besides the scopes in scope, it' : 'It'} needs one of: ${groups}.`;
 }

@@ -13,8 +13,10 @@ export function challengeHeaders(exception: LogtoAuthException, realm: string): 
   if (rule.status !== 401 && rule.status !== 403) return {};
   const params = [`realm="${realm}"`];
   if (rule.bearerError) {
-    params.push(`error="${rule.bearerError}"`, `error_description="${rule.description}"`);
+    params.push(`error="${rule.bearerError}"`, `error_description="${exception.description}"`);
   }
+  // RFC 6750 §3: scope lists what the token needs, so only scopes required each on their own are listed;
+  // alternatives (@AnyScope) are in error_description, where "one of" can be said.
   if (details.requiredScopes?.length) params.push(`scope="${details.requiredScopes.join(' ')}"`);
   return { 'WWW-Authenticate': `Bearer ${params.join(', ')}` };
 }

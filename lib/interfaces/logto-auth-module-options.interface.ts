@@ -38,6 +38,12 @@ export interface LogtoAuthModuleOptions {
   validate?: LogtoUserValidatorFn;
   /** Like `validate`, as an injectable class (for database access): provide it in any module of the app. */
   validator?: Type<LogtoUserValidator>;
+  /**
+   * Milliseconds `validate` / `validator` may take before the request is refused with
+   * 503 `auth.validation_timeout` and `Retry-After` (the rule could not decide; the token may be fine).
+   * From 1 to 60000. Default 5000.
+   */
+  validateTimeoutMs?: number;
   /** Accepted signature algorithms. Default ES384, ES256, ES512, RS256, PS256. `none` and HS* are refused. */
   algorithms?: readonly string[];
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default 5. */

@@ -1,7 +1,7 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ANY_SCOPE_KEY, IS_PUBLIC_KEY, REQUIRE_ORGANIZATION_KEY, SCOPES_KEY } from '../logto-auth.constants';
-import { LogtoAuthException } from '../errors/logto-auth.exception';
+import { LogtoAuthException, LogtoAuthExceptionDetails } from '../errors/logto-auth.exception';
 import { OrganizationRequirement } from '../decorators/require-organization.decorator';
 
 /** What a route asks of its caller, read once per handler from the decorators. */
@@ -72,7 +72,25 @@ export function assertScopes(granted: readonly string[], { allOf, anyOf }: Route
   const has = new Set(granted);
   const missingGroups = anyOf.filter((group) => !group.some((scope) => has.has(scope)));
   if (missingGroups.length > 0 || !allOf.every((scope) => has.has(scope))) {
-    const required = new Set([...allOf, ...missingGroups.flat()]);
-    throw new LogtoAuthException('insufficient_scope', { requiredScopes: [...required] });
+    throw new LogtoAuthException('insufficient_scope', scopeRequirement(allOf, anyOf));
   }
+}
+
+/**
+ * The route's whole requirement, as the challenge states it (RFC 6750 §3): `scope` holds every scope
+ * needed on its own (@Scopes, and an @AnyScope of one scope); a group of alternatives is listed apart,
+ * since "a b c" in `scope` reads as "all three". The whole requirement, not only what is missing: a
+ * client that asks for a new token with just the missing scopes would lose the ones it had.
+ */
+function scopeRequirement(allOf: readonly string[], anyOf: readonly (readonly string[])[]): LogtoAuthExceptionDetails {
+  const required = new Set([...allOf, ...anyOf.filter((group) => group.length === 1).flat()]);
+  const alternatives = new Map<string, readonly string[]>();
+  for (const group of anyOf) {
+    // A group met by a required scope asks nothing more; the same group twice is said once.
+    if (group.length > 1 && !group.some((scope) => required.has(scope))) alternatives.set(group.join(' '), group);
+  }
+  return {
+    requiredScopes: [...required],
+    ...(alternatives.size > 0 && { scopeAlternatives: [...alternatives.values()] }),
+  };
 }

@@ -36,8 +36,9 @@ export function assertAccessTokenHeader(
 }
 
 /**
- * Issuer and time rules on the still unverified payload: cheap, and they spare the JWKS a request
- * for tokens that cannot pass. jsonwebtoken checks iss, exp and nbf again after the signature.
+ * Issuer, time and identity (iat, jti) rules on the still unverified payload: cheap, and they spare the
+ * JWKS a request for tokens that cannot pass. jsonwebtoken checks iss, exp and nbf again after the
+ * signature; the payload it verifies is the one checked here (same bytes), so iat and jti hold for it too.
  */
 export function assertIssuerAndLifetime(
   payload: Readonly<Record<string, unknown>>,
@@ -53,10 +54,12 @@ export function assertIssuerAndLifetime(
     if (!isNumericDate(payload.nbf)) throw new LogtoAuthException('invalid_claims');
     if (payload.nbf > now + clockTolerance) throw new LogtoAuthException('not_yet_valid');
   }
-  if (payload.iat !== undefined) {
-    if (!isNumericDate(payload.iat)) throw new LogtoAuthException('invalid_claims');
-    if (payload.iat > now + clockTolerance) throw new LogtoAuthException('issued_in_future');
-  }
+  // RFC 9068 §2.2: iat and jti are REQUIRED (Logto always issues both); each absence has its own reason.
+  if (payload.iat === undefined) throw new LogtoAuthException('iat_missing');
+  if (!isNumericDate(payload.iat)) throw new LogtoAuthException('invalid_claims');
+  if (payload.iat > now + clockTolerance) throw new LogtoAuthException('issued_in_future');
+  if (payload.jti === undefined) throw new LogtoAuthException('jti_missing');
+  if (!isNonEmptyString(payload.jti)) throw new LogtoAuthException('jti_invalid');
 }
 
 /** The claims every Logto access token has (RFC 9068 §2.2), checked on the verified payload. */
@@ -65,6 +68,7 @@ export function assertAccessTokenClaims(payload: Readonly<Record<string, unknown
     isNonEmptyString(payload.sub) &&
     isNonEmptyString(payload.client_id) &&
     (isNonEmptyString(payload.aud) || (Array.isArray(payload.aud) && payload.aud.every(isNonEmptyString))) &&
+    // RFC 9068 §2.2.3: scope is a space-delimited string, never an array, whichever claim scopeClaim reads.
     (payload.scope === undefined || typeof payload.scope === 'string') &&
     (payload.organization_id === undefined || isNonEmptyString(payload.organization_id));
   if (!valid) throw new LogtoAuthException('invalid_claims');

@@ -16,14 +16,18 @@ interface Case {
   readonly outcome: Outcome;
 }
 
-const withClaims = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) => (issuer: string) =>
-  signAccessToken({ key, issuer, claims, header });
+/** Claims as a function are computed when the case runs, so a file that starts late cannot flip a boundary. */
+const withClaims =
+  (claims: Record<string, unknown> | (() => Record<string, unknown>), header: Record<string, unknown> = {}) =>
+  (issuer: string) =>
+    signAccessToken({ key, issuer, claims: typeof claims === 'function' ? claims() : claims, header });
 /** A token whose payload is this exact JSON text (for what JSON.stringify cannot write). */
 const withPayloadText = (text: (issuer: string) => string) => (issuer: string) => {
   const input = `${b64url({ alg: 'ES384', typ: 'at+jwt', kid: key.kid })}.${b64url(text(issuer))}`;
   return `${input}.${signJws(input, key)}`;
 };
-const basePayload = (issuer: string) => `"iss":"${issuer}","sub":"user-1","aud":"${TEST_AUDIENCE}","client_id":"app-1","scope":"read:documents"`;
+const basePayload = (issuer: string) =>
+  `"iss":"${issuer}","sub":"user-1","aud":"${TEST_AUDIENCE}","iat":${now()},"jti":"jti-raw","client_id":"app-1","scope":"read:documents"`;
 
 const CASES: readonly Case[] = [
   { name: 'the control token', token: withClaims({}), outcome: accepted },
@@ -33,16 +37,25 @@ const CASES: readonly Case[] = [
   { name: 'exp null', token: withClaims({ exp: null }), outcome: invalidToken('invalid_claims') },
   { name: 'exp as an array', token: withClaims({ exp: [now() + 600] }), outcome: invalidToken('invalid_claims') },
   { name: 'exp 1e400 (Infinity once parsed)', token: withPayloadText((iss) => `{${basePayload(iss)},"exp":1e400}`), outcome: invalidToken('invalid_claims') },
-  { name: 'exp just inside the tolerance', token: withClaims({ exp: now() - (CLOCK_TOLERANCE - 3) }), outcome: accepted },
-  { name: 'exp just outside the tolerance', token: withClaims({ exp: now() - (CLOCK_TOLERANCE + 3) }), outcome: invalidToken('expired') },
+  { name: 'exp just inside the tolerance', token: withClaims(() => ({ exp: now() - (CLOCK_TOLERANCE - 3) })), outcome: accepted },
+  { name: 'exp just outside the tolerance', token: withClaims(() => ({ exp: now() - (CLOCK_TOLERANCE + 3) })), outcome: invalidToken('expired') },
   { name: 'exp long past', token: withClaims({ exp: 1_000_000_000 }), outcome: invalidToken('expired') },
   // nbf and iat
-  { name: 'nbf in the future', token: withClaims({ nbf: now() + 60 }), outcome: invalidToken('not_yet_valid') },
-  { name: 'nbf just inside the tolerance', token: withClaims({ nbf: now() + (CLOCK_TOLERANCE - 3) }), outcome: accepted },
+  { name: 'nbf in the future', token: withClaims(() => ({ nbf: now() + 60 })), outcome: invalidToken('not_yet_valid') },
+  { name: 'nbf just inside the tolerance', token: withClaims(() => ({ nbf: now() + (CLOCK_TOLERANCE - 3) })), outcome: accepted },
   { name: 'nbf as a string', token: withClaims({ nbf: 'yesterday' }), outcome: invalidToken('invalid_claims') },
-  { name: 'iat in the future', token: withClaims({ iat: now() + 60 }), outcome: invalidToken('issued_in_future') },
-  { name: 'iat just inside the tolerance', token: withClaims({ iat: now() + (CLOCK_TOLERANCE - 3) }), outcome: accepted },
+  { name: 'iat in the future', token: withClaims(() => ({ iat: now() + 60 })), outcome: invalidToken('issued_in_future') },
+  { name: 'iat just inside the tolerance', token: withClaims(() => ({ iat: now() + (CLOCK_TOLERANCE - 3) })), outcome: accepted },
   { name: 'iat as a string', token: withClaims({ iat: 'now' }), outcome: invalidToken('invalid_claims') },
+  // iat and jti (RFC 9068 §2.2: required; Logto always issues both)
+  { name: 'iat missing', token: withClaims({ iat: undefined }), outcome: invalidToken('iat_missing') },
+  { name: 'iat null', token: withClaims({ iat: null }), outcome: invalidToken('invalid_claims') },
+  { name: 'jti missing', token: withClaims({ jti: undefined }), outcome: invalidToken('jti_missing') },
+  { name: 'jti empty', token: withClaims({ jti: '' }), outcome: invalidToken('jti_invalid') },
+  { name: 'jti as a number', token: withClaims({ jti: 42 }), outcome: invalidToken('jti_invalid') },
+  { name: 'jti null', token: withClaims({ jti: null }), outcome: invalidToken('jti_invalid') },
+  { name: 'jti as an array', token: withClaims({ jti: ['jti-1'] }), outcome: invalidToken('jti_invalid') },
+  { name: 'jti as an object', token: withClaims({ jti: { id: 'jti-1' } }), outcome: invalidToken('jti_invalid') },
   // iss (RFC 9068 §4: exact match)
   { name: 'a wrong issuer', token: withClaims({ iss: 'https://evil.example.com/oidc' }), outcome: invalidToken('wrong_issuer') },
   { name: 'issuer missing', token: withClaims({ iss: undefined }), outcome: invalidToken('wrong_issuer') },

@@ -17,7 +17,7 @@ const COOLDOWN_MS = 250;
 /** Well-formed tokens that pass every cheap check, each naming a kid nobody published (signature: noise). */
 function* randomKidTokens(issuer: string, count: number): Generator<string> {
   const now = Math.floor(Date.now() / 1000);
-  const payload = b64url({ iss: issuer, sub: 'user-1', aud: TEST_AUDIENCE, exp: now + 3600, iat: now, client_id: 'app-1' });
+  const payload = b64url({ iss: issuer, sub: 'user-1', aud: TEST_AUDIENCE, exp: now + 3600, iat: now, jti: 'jti-flood', client_id: 'app-1' });
   const signature = randomBytes(96).toString('base64url');
   for (let i = 0; i < count; i++) {
     yield `Bearer ${b64url({ alg: 'ES384', typ: 'at+jwt', kid: randomUUID() })}.${payload}.${signature}`;

@@ -17,7 +17,7 @@ interface Case {
 const headerOf = (key: TestKey) => `{"alg":"${key.alg}","typ":"at+jwt","kid":"${key.kid}"}`;
 const claimsOf = (issuer: string) => {
   const now = Math.floor(Date.now() / 1000);
-  return `{"iss":"${issuer}","sub":"user-1","aud":"${TEST_AUDIENCE}","exp":${now + 600},"iat":${now},"client_id":"app-1","scope":"read:documents"}`;
+  return `{"iss":"${issuer}","sub":"user-1","aud":"${TEST_AUDIENCE}","exp":${now + 600},"iat":${now},"jti":"jti-1","client_id":"app-1","scope":"read:documents"}`;
 };
 /** Signs raw segments with a real key: a valid signature must not rescue a malformed token. */
 const signed = (header: string | Buffer, payload: string | Buffer, key = es384) => {

@@ -2,6 +2,8 @@ import { Injectable, INestApplication, Module } from '@nestjs/common';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoUser, LogtoUserValidator } from '../../lib';
+import { expectOutcome, validationTimeout } from '../helpers/expect-outcome';
+import { RecordingLogger } from '../helpers/recording-logger';
 import { DocumentsController } from '../helpers/documents.controller';
 import { expectRefusal } from '../helpers/expect-refusal';
 import { TEST_AUDIENCE } from '../helpers/sign-token';
@@ -42,6 +44,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
           calls.push({ sub: user.sub, tenantClaim: claims.tenant });
           if (user.sub === 'throws') throw new Error('database unreachable');
           if (user.sub === 'forgets-to-return') return undefined as unknown as boolean;
+          if ('answer' in claims) return claims.answer as boolean; // whatever JSON value the test puts there
           return user.sub === 'user-1';
         },
       });
@@ -64,9 +67,22 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
     });
 
-    it('refuses when the rule returns something other than true', async () => {
+    it('refuses when the rule returns nothing (undefined)', async () => {
       const res = await get(app, token({ sub: 'forgets-to-return' }));
       expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+    });
+
+    // README: anything but `true` refuses; truthy look-alikes included (a check of truthiness would let them in).
+    it.each([1, 'true', 'yes', {}, [], [true], { allowed: true }, false, 0, '', null])(
+      'refuses when the rule returns %j instead of true',
+      async (answer) => {
+        const res = await get(app, token({ answer }));
+        expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+      },
+    );
+
+    it('accepts exactly true from the same rule', async () => {
+      expect((await get(app, token({ answer: true }))).status).toBe(200);
     });
 
     it('runs only after the token and the scopes have passed, and never on @Public() routes', async () => {
@@ -80,6 +96,61 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       const health = await request(app.getHttpServer()).get('/documents/health');
       expect(health.status).toBe(200);
       expect(calls).toEqual([]);
+    });
+  });
+
+  describe('a rule that never settles (validateTimeoutMs)', () => {
+    const logger = new RecordingLogger();
+    const never = () => new Promise<boolean>(() => undefined);
+
+    async function expectTimeoutRefusal(app: INestApplication, bearer: string, ruleName: string, deadlineMs: number) {
+      app.useLogger(logger);
+      logger.clear();
+      const started = Date.now();
+      const res = await get(app, bearer);
+      const elapsed = Date.now() - started;
+      expectOutcome(res, validationTimeout);
+      expect(res.headers['retry-after']).toBe(String(Math.ceil(deadlineMs / 1000)));
+      expect(elapsed).toBeGreaterThanOrEqual(deadlineMs - 5); // timers may fire a millisecond early
+      expect(elapsed).toBeLessThan(5_000); // the default deadline, so the option was read
+      const logged = logger.matching('did not settle');
+      expect(logged).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          context: 'LogtoAuth',
+          message: `${ruleName} did not settle within ${deadlineMs} ms; request refused with 503 auth.validation_timeout`,
+        }),
+      ]);
+      expect(logger.transcript).not.toContain(bearer);
+    }
+
+    it('validate: refused with 503 auth.validation_timeout and Retry-After at the deadline, and logged', async () => {
+      const app = await start({ validateTimeoutMs: 300, validate: never });
+      await expectTimeoutRefusal(app, token(), 'the validate option', 300);
+    });
+
+    it('validator class: the same, and the log names the class', async () => {
+      @Injectable()
+      class StuckValidator implements LogtoUserValidator {
+        validate(): Promise<boolean> {
+          return never();
+        }
+      }
+      const app = await createTestApp(adapter, {
+        imports: [LogtoAuthModule.forRoot({ endpoint: fixture.jwks.endpoint, audience: TEST_AUDIENCE, validator: StuckValidator, validateTimeoutMs: 1_200 })],
+        providers: [StuckValidator],
+        controllers: [DocumentsController],
+      });
+      track(app);
+      await expectTimeoutRefusal(app, token(), 'the validator StuckValidator', 1_200);
+    });
+
+    it('a rule that answers true within the deadline still passes', async () => {
+      const app = await start({
+        validateTimeoutMs: 1_000,
+        validate: () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 20)),
+      });
+      expect((await get(app, token())).status).toBe(200);
     });
   });
 
@@ -139,6 +210,12 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       expect(none.status).toBe(403);
       expect(none.body.code).toBe('insufficient_scope');
       expect(none.headers['www-authenticate']).toContain('scope="read:documents"');
+    });
+
+    it('still refuses a scope claim that is an array (RFC 9068 §2.2.3: a space-delimited string)', async () => {
+      const app = await start({ scopeClaim: 'permissions' });
+      const res = await get(app, token({ scope: ['read:documents'], permissions: ['read:documents'] }));
+      expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
     });
 
     it('refuses a permissions claim that is neither a string nor an array of strings', async () => {

@@ -78,7 +78,7 @@ describe.each(ADAPTERS)('sample API with the dev issuer over %s', (adapter) => {
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('insufficient_scope');
     expect(res.headers['www-authenticate']).toBe(
-      'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a scope this resource requires.", scope="read:documents search:all search:own"',
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a scope this resource requires. Besides the scopes in scope, it needs one of: search:all, search:own.", scope="read:documents"',
     );
   });
 

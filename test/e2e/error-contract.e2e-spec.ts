@@ -1,10 +1,45 @@
+import { Controller, Get } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
+import { AnyScope, Scopes } from '../../lib';
+import { DocumentsController } from '../helpers/documents.controller';
 import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';
 import { ADAPTERS } from '../helpers/test-app';
 
+/** Each kind of scope requirement, for the RFC 6750 §3 `scope` attribute of the 403 challenge. */
+@Controller('requirements')
+class RequirementsController {
+  @Get('any')
+  @AnyScope('search:all', 'search:own')
+  any() {
+    return { ok: true };
+  }
+
+  @Get('two-groups')
+  @Scopes('read:documents')
+  @AnyScope('search:all', 'search:own')
+  @AnyScope('export:csv', 'export:pdf')
+  twoGroups() {
+    return { ok: true };
+  }
+
+  @Get('one-scope-group')
+  @Scopes('read:documents')
+  @AnyScope('audit:read')
+  oneScopeGroup() {
+    return { ok: true };
+  }
+
+  @Get('group-met-by-required')
+  @Scopes('search:all')
+  @AnyScope('search:all', 'search:own')
+  groupMetByRequired() {
+    return { ok: true };
+  }
+}
+
 /** One test per row of the README's error contract: status, body and WWW-Authenticate. */
 describe.each(ADAPTERS)('error contract over %s', (adapter) => {
-  const api = useProtectedApi(adapter);
+  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, RequirementsController] });
 
   it('no Authorization header: 401 auth.authorization_header_missing, challenge without error (RFC 6750 §3)', async () => {
     const res = await api.get('/documents');
@@ -71,6 +106,43 @@ describe.each(ADAPTERS)('error contract over %s', (adapter) => {
     expect(res.headers['www-authenticate']).toBe(
       `${challenge('insufficient_scope', DESCRIPTIONS.insufficientScope)}, scope="read:documents write:documents"`,
     );
+  });
+
+  describe('the 403 challenge never reads "all of" for alternatives (RFC 6750 §3 scope)', () => {
+    const base = DESCRIPTIONS.insufficientScope;
+    async function expectInsufficientScope(path: string, granted: string, description: string, scope: string | undefined) {
+      const res = await api.get(path, `Bearer ${api.token({ claims: { scope: granted } })}`);
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', code: 'insufficient_scope', message: description });
+      const scopeParam = scope === undefined ? '' : `, scope="${scope}"`;
+      expect(res.headers['www-authenticate']).toBe(`${challenge('insufficient_scope', description)}${scopeParam}`);
+    }
+
+    it('@Scopes only: scope holds every required scope, the sentence is the plain one', async () => {
+      await expectInsufficientScope('/documents', 'write:documents', base, 'read:documents');
+    });
+
+    it('@AnyScope only: no scope attribute (no single scope is required); the alternatives are in the sentence', async () => {
+      await expectInsufficientScope('/requirements/any', 'read:documents', `${base} It needs one of: search:all, search:own.`, undefined);
+    });
+
+    it('@Scopes and @AnyScope: scope holds the required ones, the sentence adds the alternatives', async () => {
+      const description = `${base} Besides the scopes in scope, it needs one of: search:all, search:own.`;
+      await expectInsufficientScope('/documents/search', 'read:documents', description, 'read:documents');
+      // the whole requirement, even when a part of it is granted: a new token asked for with only the
+      // missing scopes would lose the others
+      await expectInsufficientScope('/documents/search', 'search:own', description, 'read:documents');
+    });
+
+    it('two @AnyScope groups: each is its own "one of"', async () => {
+      const description = `${base} Besides the scopes in scope, it needs one of: search:all, search:own; and one of: export:csv, export:pdf.`;
+      await expectInsufficientScope('/requirements/two-groups', 'read:documents search:own', description, 'read:documents');
+    });
+
+    it('an @AnyScope of one scope is a required scope, and a group met by a required scope adds nothing', async () => {
+      await expectInsufficientScope('/requirements/one-scope-group', 'read:documents', base, 'read:documents audit:read');
+      await expectInsufficientScope('/requirements/group-met-by-required', 'search:own', base, 'search:all');
+    });
   });
 
   it.each(['bearer', 'BEARER', 'BeArEr'])('the scheme is case-insensitive (%s), RFC 9110 §11.1', async (scheme) => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LogtoAuthException, LogtoAuthGuard, LogtoStrategy } from '../../lib';
+import { challengeHeaders } from '../../lib/errors/www-authenticate';
 import { DocumentsController } from '../helpers/documents.controller';
 import { ProfileController } from '../helpers/profile.controller';
 import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';
@@ -7,6 +9,9 @@ import { b64url, hmacJws, signAccessToken, signJws, TEST_AUDIENCE } from '../hel
 import { ADAPTERS } from '../helpers/test-app';
 
 const now = () => Math.floor(Date.now() / 1000);
+/** A Logto-shaped payload (iat and jti included, RFC 9068 §2.2) for hand-assembled tokens. */
+const logtoPayload = (issuer: string, claims: Record<string, unknown>) =>
+  b64url({ iss: issuer, aud: TEST_AUDIENCE, exp: now() + 60, iat: now(), jti: 'jti-hand-made', ...claims });
 
 /** One test per verification rule of issue 2 (RFC 9068 §4, RFC 8725), each asserting status, code and header. */
 describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
@@ -17,6 +22,23 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', code: 'invalid_token', message: description });
     expect(res.headers['www-authenticate']).toBe(challenge('invalid_token', description));
+  }
+  /** The strategy's jsonwebtoken run alone: the cheap pre-checks skipped, the key handed over directly. */
+  function jsonwebtokenOnly(token: string) {
+    const strategy = api.app.get(LogtoStrategy);
+    const bare = Object.create(strategy) as LogtoStrategy & { _secretOrKeyProvider: unknown };
+    bare._secretOrKeyProvider = (_request: unknown, _raw: string, done: (error: unknown, key: unknown) => void) =>
+      done(null, api.es384.publicKey);
+    return bare.authenticateToken(token);
+  }
+  function refusalOf({ error, user, info }: Awaited<ReturnType<LogtoStrategy['authenticateToken']>>): LogtoAuthException {
+    try {
+      api.app.get(LogtoAuthGuard).handleRequest(error, user, info);
+    } catch (refusal) {
+      if (refusal instanceof LogtoAuthException) return refusal;
+      throw refusal;
+    }
+    throw new Error('the token was accepted');
   }
   async function expectAccepted(token: string) {
     const res = await api.get('/me', `Bearer ${token}`);
@@ -42,7 +64,7 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
 
     it('refuses a tampered payload', async () => {
       const [header, , signature] = api.token().split('.');
-      const payload = b64url({ iss: api.jwks.issuer, sub: 'admin', aud: TEST_AUDIENCE, exp: now() + 60, client_id: 'x' });
+      const payload = logtoPayload(api.jwks.issuer, { sub: 'admin', client_id: 'x' });
       await expectInvalidToken(`${header}.${payload}.${signature}`, DESCRIPTIONS.badSignature);
     });
 
@@ -52,14 +74,14 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
 
     it('refuses HS256 signed with the public key as the HMAC secret (RFC 8725 §2.1)', async () => {
       const header = b64url({ alg: 'HS256', typ: 'at+jwt', kid: api.rs256.kid });
-      const payload = b64url({ iss: api.jwks.issuer, sub: 'u', aud: TEST_AUDIENCE, exp: now() + 60, client_id: 'c' });
+      const payload = logtoPayload(api.jwks.issuer, { sub: 'u', client_id: 'c' });
       const secret = api.rs256.publicKey.export({ format: 'pem', type: 'spki' });
       await expectInvalidToken(`${header}.${payload}.${hmacJws(`${header}.${payload}`, secret)}`, DESCRIPTIONS.algorithm);
     });
 
     it('refuses a key whose type or curve does not fit the alg (ES256 header, P-384 key)', async () => {
       const header = b64url({ alg: 'ES256', typ: 'at+jwt', kid: api.es384.kid });
-      const payload = b64url({ iss: api.jwks.issuer, sub: 'u', aud: TEST_AUDIENCE, exp: now() + 60, client_id: 'c' });
+      const payload = logtoPayload(api.jwks.issuer, { sub: 'u', client_id: 'c' });
       const input = `${header}.${payload}`;
       await expectInvalidToken(`${input}.${signJws(input, createTestKey('ES256'))}`, DESCRIPTIONS.unknownKey);
     });
@@ -98,9 +120,28 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
       await expectInvalidToken(api.token({ claims }), DESCRIPTIONS.wrongIssuer);
     });
 
-    it('refuses a wrong audience (passport-jwt would drop an audience set only in jsonWebTokenOptions)', async () => {
+    it('refuses a wrong audience before any key lookup', async () => {
       await expectInvalidToken(api.token({ claims: { aud: 'https://other.example.com' } }), DESCRIPTIONS.wrongAudience);
     });
+
+    // The pre-check refuses these first over HTTP, so the strategy's own jsonwebtoken run is tested behind
+    // it: a layer that silently stops checking would otherwise go unnoticed.
+    it.each([
+      ['audience', { aud: 'https://other.example.com' }, 'wrong_audience'],
+      ['issuer', { iss: 'https://evil.example.com/oidc' }, 'wrong_issuer'],
+    ] as const)(
+      'jsonwebtoken refuses a wrong %s on its own (passport-jwt would drop one set only in jsonWebTokenOptions)',
+      async (_, claims, reason) => {
+        const outcome = await jsonwebtokenOnly(api.token({ claims }));
+        expect(outcome.user).toBeUndefined();
+        const refusal = refusalOf(outcome);
+        expect(refusal.reason).toBe(reason);
+        // jsonwebtoken's message names the expected values; the refusal built from it must not.
+        expect(JSON.stringify(refusal.getResponse()) + JSON.stringify(challengeHeaders(refusal, 'api'))).not.toContain(
+          reason === 'wrong_audience' ? TEST_AUDIENCE : api.jwks.issuer,
+        );
+      },
+    );
 
     it('refuses a missing audience and an array without ours', async () => {
       await expectInvalidToken(api.token({ claims: { aud: undefined } }), DESCRIPTIONS.wrongAudience);
@@ -112,9 +153,20 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
       expect(body.audience).toEqual(['https://a.example.com', TEST_AUDIENCE]);
     });
 
-    it('refuses a wrong-audience token without echoing the expected audience or issuer', async () => {
-      const res = await api.get('/me', `Bearer ${api.token({ claims: { aud: 'x' } })}`);
-      expect(JSON.stringify(res.body) + res.headers['www-authenticate']).not.toMatch(/api\.example\.com|127\.0\.0\.1/);
+    // SECURITY.md: the distinct reasons say which check failed, never what the configured values are.
+    it.each([
+      ['a wrong audience', { aud: 'x' }, DESCRIPTIONS.wrongAudience],
+      ['no audience', { aud: undefined }, DESCRIPTIONS.wrongAudience],
+      ['a wrong issuer', { iss: 'https://evil.example.com/oidc' }, DESCRIPTIONS.wrongIssuer],
+      ['an issuer with a trailing slash', 'TRAILING', DESCRIPTIONS.wrongIssuer],
+    ] as const)('refuses %s without echoing the expected audience or issuer', async (_, claims, description) => {
+      const token = api.token({ claims: claims === 'TRAILING' ? { iss: `${api.jwks.issuer}/` } : claims });
+      await expectInvalidToken(token, description);
+      const res = await api.get('/me', `Bearer ${token}`);
+      const everything = res.text + JSON.stringify(res.headers);
+      for (const configured of [TEST_AUDIENCE, 'api.example.com', api.jwks.issuer, api.jwks.endpoint]) {
+        expect(everything).not.toContain(configured);
+      }
     });
   });
 

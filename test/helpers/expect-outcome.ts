@@ -14,6 +14,7 @@ export const schemeNotBearer: Outcome = refused(401, 'auth.authorization_token_t
 export const invalidHeaderFormat: Outcome = refused(401, 'auth.authorization_token_invalid_format', 'invalid_header_format');
 export const invalidToken = (reason: LogtoAuthFailure): Outcome => refused(401, 'invalid_token', reason);
 export const jwksUnavailable: Outcome = refused(503, 'auth.jwks_unavailable', 'jwks_unavailable');
+export const validationTimeout: Outcome = refused(503, 'auth.validation_timeout', 'validation_timeout');
 export const refusedByNode = (status: number): Outcome => ({ kind: 'refused-by-node', status });
 
 function refused(status: number, code: string, reason: LogtoAuthFailure): Outcome {

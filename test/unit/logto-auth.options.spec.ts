@@ -13,6 +13,7 @@ describe('resolveLogtoAuthOptions', () => {
       audiences: [audience],
       organizations: false,
       scopeClaim: 'scope',
+      validateTimeoutMs: 5000,
       algorithms: ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'],
       clockTolerance: 5,
       global: true,
@@ -88,6 +89,10 @@ describe('resolveLogtoAuthOptions', () => {
     [{ endpoint: 'https://t.logto.app', audience, global: 'yes' }, 'option "global" must be a boolean'],
     [{ endpoint: 'https://t.logto.app', audience, realm: 'a"b' }, 'option "realm"'],
     [{ endpoint: 'https://t.logto.app', audience, jwksTimeoutMs: 0 }, 'option "jwksTimeoutMs"'],
+    [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: 0 }, 'option "validateTimeoutMs" must be a number from 1 to 60000'],
+    [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: 60_001 }, 'option "validateTimeoutMs" must be a number from 1 to 60000'],
+    [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: '100' }, 'option "validateTimeoutMs" must be a number from 1 to 60000'],
+    [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: Number.POSITIVE_INFINITY }, 'option "validateTimeoutMs"'],
   ])('refuses %j', (options, message) => {
     expect(() => resolve(options as Partial<LogtoAuthModuleOptions>)).toThrow(message);
   });
