@@ -49,6 +49,8 @@ export interface LogtoRefusedTestTokens {
  * await issuer.close();
  */
 export interface LogtoTestIssuer {
+  /** `http://127.0.0.1:<port>`: give it to an app configured by its Logto endpoint (`LOGTO_ENDPOINT`). */
+  readonly endpoint: string;
   /** `http://127.0.0.1:<port>/oidc`: the `iss` of every token. */
   readonly issuer: string;
   /** `http://127.0.0.1:<port>/oidc/jwks` */
@@ -124,6 +126,7 @@ export async function startLogtoTestIssuer(options: LogtoTestIssuerOptions = {})
   };
   const close = () => server.close();
   return Object.freeze({
+    endpoint: server.origin,
     issuer,
     jwksUri: `${issuer}/jwks`,
     audience,

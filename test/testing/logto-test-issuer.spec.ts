@@ -91,6 +91,8 @@ describe('the test issuer lifecycle', () => {
     try {
       expect((await httpGet(`${issuer.issuer}/.well-known/openid-configuration`)).status).toBe(404);
       expect(issuer.jwksUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc\/jwks$/);
+      expect(issuer.jwksUri).toBe(`${issuer.endpoint}/oidc/jwks`);
+      expect(issuer.issuer).toBe(`${issuer.endpoint}/oidc`);
       expect(issuer.moduleOptions()).toEqual({ issuer: issuer.issuer, jwksUri: issuer.jwksUri, audience: 'https://api.example.com' });
     } finally {
       await issuer.close();
