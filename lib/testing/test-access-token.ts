@@ -25,7 +25,7 @@ export interface LogtoTestTokenOptions {
 export interface AccessTokenContext {
   readonly issuer: string;
   readonly audience: string | readonly string[];
-  readonly key: SigningKey;
+  readonly key: Pick<SigningKey, 'kid' | 'alg' | 'privateKey'>;
 }
 
 const DEFAULT_LIFETIME_SECONDS = 3600;

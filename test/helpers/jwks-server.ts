@@ -1,5 +1,5 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from '../../lib/testing/loopback-server';
 
 /** What the JWKS endpoint answers; `keys` is the normal case, the rest are outages and garbage. */
 export type JwksBehaviour =
@@ -26,12 +26,15 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-/** A real JWKS endpoint on 127.0.0.1, port 0, laid out as Logto lays it out. */
+/**
+ * A real JWKS endpoint on 127.0.0.1, port 0, laid out as Logto lays it out, on the loopback server of
+ * nestjs-logto/testing; unlike its issuer, it can also misbehave (outages, garbage) on demand.
+ */
 export async function startJwksServer(keys: readonly object[] = []): Promise<JwksServer> {
   let behaviour: JwksBehaviour = { kind: 'keys', keys };
   let requests = 0;
   const strayRequests: string[] = [];
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const server = await listenOnLoopback((request: IncomingMessage, response: ServerResponse) => {
     if (request.url !== '/oidc/jwks') {
       strayRequests.push(request.url ?? '');
       response.writeHead(404).end();
@@ -69,8 +72,7 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
         return;
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = server.origin;
   return {
     endpoint,
     issuer: `${endpoint}/oidc`,
@@ -82,10 +84,6 @@ export async function startJwksServer(keys: readonly object[] = []): Promise<Jwk
     set: (next) => (behaviour = next),
     setKeys: (next) => (behaviour = { kind: 'keys', keys: next }),
     resetCount: () => (requests = 0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }
