@@ -1,34 +1,24 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConsumerProject, createConsumerProject } from './helpers/consumer-project';
 
-const root = resolve(__dirname, '..');
 const EXPORTS = ['AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LOGTO_AUTH_OPTIONS', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard', 'LogtoAuthModule', 'LogtoStrategy', 'Public', 'SUPPORTED_ALGORITHMS', 'Scopes'];
 
 /** Builds the package as it is published and loads it the two ways users do: require() and import. */
 describe('the built package', () => {
-  let project: string;
+  let consumer: ConsumerProject;
 
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), 'nestjs-logto-consumer-'));
-    const out = join(project, 'node_modules', 'nestjs-logto');
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(out, 'dist')]);
-    const { name, main, types, exports, typesVersions } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    writeFileSync(join(out, 'package.json'), JSON.stringify({ name, main, types, exports, typesVersions }));
-    mkdirSync(join(project, 'node_modules', '@nestjs'));
-    mkdirSync(join(project, 'node_modules', '@types'));
-    symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'));
-    for (const dep of ['@nestjs/common', '@nestjs/core', '@nestjs/passport', 'passport', 'passport-jwt', 'jwks-rsa', 'reflect-metadata', 'rxjs']) {
-      symlinkSync(join(root, 'node_modules', dep), join(project, 'node_modules', dep));
-    }
+    const dependencies = ['@nestjs/common', '@nestjs/core', '@nestjs/passport', 'passport', 'passport-jwt', 'jwks-rsa', 'reflect-metadata', 'rxjs', '@types/node'];
+    consumer = createConsumerProject(dependencies, {});
   }, 120_000);
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  afterAll(() => consumer?.remove());
 
   const run = (file: string, code: string) => {
-    writeFileSync(join(project, file), code);
-    return execFileSync(process.execPath, [join(project, file)], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    consumer.write(file, code);
+    const result = consumer.run('.', [file]);
+    expect(result.status, result.stderr).toBe(0);
+    return result.stdout;
   };
 
   it('loads with require()', () => {
@@ -54,8 +44,8 @@ describe('the built package', () => {
 
   // skipLibCheck off, as in a new Nest app: the published .d.ts may only name types the app already has.
   it('types nestjs-logto/testing for a strict TypeScript consumer', () => {
-    writeFileSync(
-      join(project, 'consumer.ts'),
+    consumer.write(
+      'consumer.ts',
       [
         "import { startLogtoTestIssuer, type LogtoTestIssuer } from 'nestjs-logto/testing';",
         '// What LogtoAuthModule.forRoot() reads of these options (checked against the real type by the e2e suite).',
@@ -71,8 +61,8 @@ describe('the built package', () => {
       ].join('\n'),
     );
     const tsconfig = { compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', lib: ['ES2022', 'ESNext.Disposable'], types: ['node'], skipLibCheck: false, noEmit: true }, files: ['consumer.ts'] };
-    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, encoding: 'utf8' });
+    consumer.write('tsconfig.json', JSON.stringify(tsconfig));
+    const tsc = consumer.run('.', [join(__dirname, '../node_modules/typescript/bin/tsc'), '-p', '.']);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   }, 60_000);
