@@ -5,7 +5,9 @@ import { LogtoAuthModule } from '../../lib';
 import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
 import { LogtoTestIssuer, startLogtoTestIssuer } from '../../lib/testing';
 import { DocumentsController } from '../helpers/documents.controller';
+import { OrganizationMembersController } from '../helpers/organizations.controller';
 import { accepted, expectOutcome, headerMissing, invalidToken } from '../helpers/expect-outcome';
+import { expectRefusal } from '../helpers/expect-refusal';
 import { ADAPTERS, createTestApp } from '../helpers/test-app';
 
 // The kit's tokens go through the module's whole path (JWKS fetch, header and claim rules, signature),
@@ -66,6 +68,30 @@ describe.each(ADAPTERS)('nestjs-logto/testing over %s', (adapter) => {
         expectOutcome(await get(issuer.tokens[kind]({ scopes: ['read:documents'] })), invalidToken(reason));
       });
     });
+  });
+
+  it('signs organization tokens the module accepts for their organization only', async () => {
+    const issuer = await startLogtoTestIssuer();
+    const app = await createTestApp(adapter, {
+      imports: [LogtoAuthModule.forRoot({ ...issuer.moduleOptions(), organizations: true })],
+      controllers: [OrganizationMembersController],
+    });
+    try {
+      const get = (organization: string, token: string) =>
+        request(app.getHttpServer()).get(`/orgs/${organization}/members`).set('Authorization', `Bearer ${token}`);
+      // Logto's organization token (aud urn:logto:organization:<id>), and an API token with organization_id.
+      const organizationToken = issuer.token({ audience: 'urn:logto:organization:org-1', scopes: ['read:members'] });
+      const apiToken = issuer.token({ organizationId: 'org-1', scopes: ['read:members'] });
+      for (const token of [organizationToken, apiToken]) {
+        const response = await get('org-1', token);
+        expectOutcome(response, accepted);
+        expect(response.body).toEqual({ organizationId: 'org-1' });
+        expectRefusal(await get('org-2', token), 403, 'auth.organization_mismatch', 'organization_mismatch');
+      }
+    } finally {
+      await app.close();
+      await issuer.close();
+    }
   });
 
   it('serves tokens for the audience given to moduleOptions() and token(), and refuses others', async () => {
