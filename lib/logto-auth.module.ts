@@ -8,6 +8,7 @@ import { LogtoStrategy } from './logto.strategy';
 import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
+import { LogtoAuthStartup } from './logto-auth.startup';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -35,6 +36,7 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
     LogtoAuthGuard,
+    LogtoAuthStartup, // logs what is trusted and, with `warmUp`, fetches the keys: once per module instance
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
     {

@@ -1,6 +1,6 @@
 import { DEFAULT_ALGORITHMS, DEFAULTS, LogtoSigningAlgorithm, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
 import { Type } from '@nestjs/common';
-import { LogtoAuthModuleOptions } from './interfaces/logto-auth-module-options.interface';
+import { LogtoAuthModuleOptions, LogtoWarmUp } from './interfaces/logto-auth-module-options.interface';
 import { LogtoTenantOptions } from './interfaces/logto-tenant-options.interface';
 import { LogtoUserValidator, LogtoUserValidatorFn } from './interfaces/logto-user-validator.interface';
 
@@ -31,6 +31,8 @@ export interface ResolvedLogtoAuthOptions {
   readonly jwksCacheMaxAgeMs: number;
   /** `false` when the verified-token cache is off. */
   readonly tokenCache: { readonly maxEntries: number; readonly ttlMs: number } | false;
+  /** Whether the keys are fetched once at start-up, and what a failure does then. */
+  readonly warmUp: LogtoWarmUp;
 }
 
 class LogtoAuthOptionsError extends Error {
@@ -74,6 +76,7 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
       1_000,
     ),
     tokenCache: resolveTokenCache(options.tokenCache),
+    warmUp: resolveWarmUp(options.warmUp),
   });
 }
 
@@ -104,12 +107,12 @@ function resolveTenant(prefix: string, tenant: LogtoTenantOptions, audience: unk
   if (tenant === null || typeof tenant !== 'object') {
     throw new LogtoAuthOptionsError(prefix.slice(0, -1), 'must be an object');
   }
-  const endpoint = tenant.endpoint === undefined ? undefined : trimTrailingSlashes(requireUrl(`${prefix}endpoint`, tenant.endpoint));
+  const endpoint = tenant.endpoint === undefined ? undefined : resolveEndpoint(`${prefix}endpoint`, tenant.endpoint);
   if (endpoint === undefined && (tenant.issuer === undefined || tenant.jwksUri === undefined)) {
     throw new LogtoAuthOptionsError(`${prefix}endpoint`, 'is required unless both "issuer" and "jwksUri" are given');
   }
   const issuers = tenant.issuer === undefined ? [`${endpoint}/oidc`] : nonEmptyList(`${prefix}issuer`, tenant.issuer);
-  issuers.forEach((issuer) => requireUrl(`${prefix}issuer`, issuer));
+  issuers.forEach((issuer) => requireIssuerIdentifier(`${prefix}issuer`, issuer));
   return Object.freeze({
     issuers: Object.freeze(issuers),
     jwksUri: requireUrl(`${prefix}jwksUri`, tenant.jwksUri ?? `${endpoint}/oidc/jwks`),
@@ -170,6 +173,33 @@ function trimTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+// RFC 8414 §2: an issuer identifier has no query and no fragment; user info (RFC 3986 §3.2.1, deprecated)
+// would never match a token's `iss` either. Such a value starts fine and then refuses every token.
+function requireIssuerIdentifier(option: string, value: unknown): string {
+  const url = new URL(requireUrl(option, value));
+  if (url.username !== '' || url.password !== '') {
+    throw new LogtoAuthOptionsError(option, 'must not contain a user name or password (RFC 8414 §2): remove the "user:password@" part');
+  }
+  if (/[?#]/.test(value as string)) {
+    throw new LogtoAuthOptionsError(option, 'must not have a query or a fragment (RFC 8414 §2): remove everything from "?" or "#" on');
+  }
+  return value as string;
+}
+
+// Logto serves OIDC under `<endpoint>/oidc`; an endpoint that already ends in /oidc would make the
+// issuer `.../oidc/oidc`, and every token would be refused as coming from an untrusted issuer.
+function resolveEndpoint(option: string, value: unknown): string {
+  const endpoint = trimTrailingSlashes(requireIssuerIdentifier(option, value));
+  if (/\/oidc$/i.test(endpoint)) {
+    throw new LogtoAuthOptionsError(
+      option,
+      `ends in "/oidc": give the Logto endpoint without it ("${endpoint.slice(0, -'/oidc'.length)}"); ` +
+        'the issuer "<endpoint>/oidc" and the keys "<endpoint>/oidc/jwks" are derived from it',
+    );
+  }
+  return endpoint;
+}
+
 // RFC 8725 §3.1-3.2: `none` would skip the signature and HMAC would let a public key act as the secret.
 function resolveAlgorithms(algorithms: readonly string[] | undefined): readonly LogtoSigningAlgorithm[] {
   if (algorithms === undefined) return DEFAULT_ALGORITHMS;
@@ -228,4 +258,17 @@ function resolveRealm(realm: unknown): string {
     throw new LogtoAuthOptionsError('realm', 'must be printable ASCII without double quotes or backslashes');
   }
   return realm;
+}
+
+const WARM_UP_MODES: readonly unknown[] = [false, 'warn', 'fail'];
+
+function resolveWarmUp(warmUp: unknown): LogtoWarmUp {
+  if (warmUp === undefined) return false;
+  if (!WARM_UP_MODES.includes(warmUp)) {
+    throw new LogtoAuthOptionsError(
+      'warmUp',
+      'must be false (no key fetch at start-up), "warn" (fetch the keys, log a warning if that fails) or "fail" (fetch the keys, refuse to start if that fails)',
+    );
+  }
+  return warmUp as LogtoWarmUp;
 }
