@@ -37,6 +37,29 @@ describe('StopOnSignal (npm start, npm run dev-issuer)', () => {
     await flush();
     expect(order).toEqual(['api', 'issuer']);
     expect(log.mock.calls.map(([line]) => line)).toEqual(['\nSIGTERM: stopping.', 'Stopped.']);
+  });
+
+  it('absorbs the second copy of a Ctrl-C (from the terminal, then forwarded by npm) instead of dying on it', async () => {
+    const log = quietly();
+    const signals = new EventEmitter();
+    const stop = new StopOnSignal(signals);
+    const server = new FakeServer();
+    await stop.started(Promise.resolve(server));
+    signals.emit('SIGINT', 'SIGINT');
+    expect(signals.listenerCount('SIGINT')).toBe(1); // still ours: Node's default would end the process mid-stop
+    signals.emit('SIGINT', 'SIGINT');
+    await flush();
+    expect(server.closed).toBe(1);
+    expect(log.mock.calls.map(([line]) => line)).toEqual(['\nSIGINT: stopping.', 'Stopped.']);
+  });
+
+  it('after a failed start, closes what runs and leaves signals to Node again', async () => {
+    const signals = new EventEmitter();
+    const stop = new StopOnSignal(signals);
+    const server = new FakeServer();
+    await stop.started(Promise.resolve(server));
+    await stop.closeAll();
+    expect(server.closed).toBe(1);
     expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
   });
 
