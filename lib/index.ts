@@ -1,5 +1,6 @@
 export { LogtoAuthModule } from './logto-auth.module';
 export { LogtoAuthGuard } from './logto-auth.guard';
+export { LogtoAuthWarmUpError } from './logto-auth.startup';
 export { LogtoStrategy } from './logto.strategy';
 export { VerifiedTokenCache } from './cache/verified-token-cache';
 export { Scopes } from './decorators/scopes.decorator';

@@ -62,6 +62,9 @@ export interface LogtoAuthModuleOptions {
    * `endpoint` or an unreachable JWKS shows before the first request: `'fail'` refuses to start,
    * `'warn'` logs a warning and starts (requests then fetch the keys as usual). Either way the fetch
    * waits at most `jwksTimeoutMs`. Default false: keys are fetched on the first request.
+   *
+   * @example
+   * LogtoAuthModule.forRoot({ endpoint: 'https://my-tenant.logto.app', audience: 'https://api.example.com', warmUp: 'fail' })
    */
   warmUp?: LogtoWarmUp;
 }
