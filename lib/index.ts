@@ -1,5 +1,6 @@
 export { LogtoAuthModule } from './logto-auth.module';
 export { LogtoAuthGuard } from './logto-auth.guard';
+export { LogtoAuthWarmUpError } from './logto-auth.startup';
 export { LogtoStrategy } from './logto.strategy';
 export { VerifiedTokenCache } from './cache/verified-token-cache';
 export { Scopes } from './decorators/scopes.decorator';
@@ -19,7 +20,7 @@ export type { LogtoRefusalPayload } from './context/refusal-payload';
 export { LOGTO_AUTH_OPTIONS, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
 export type { LogtoSigningAlgorithm } from './logto-auth.constants';
 export type { ResolvedLogtoAuthOptions, ResolvedLogtoTenant } from './logto-auth.options';
-export type { LogtoAuthModuleOptions, LogtoAuthOptionsFactory, LogtoTokenCacheOptions } from './interfaces/logto-auth-module-options.interface';
+export type { LogtoAuthModuleOptions, LogtoAuthOptionsFactory, LogtoTokenCacheOptions, LogtoWarmUp } from './interfaces/logto-auth-module-options.interface';
 export type { LogtoTenantOptions } from './interfaces/logto-tenant-options.interface';
 export type { LogtoUserValidator, LogtoUserValidatorFn } from './interfaces/logto-user-validator.interface';
 export type { LogtoUser, LogtoAccessTokenClaims } from './interfaces/logto-user.interface';

@@ -121,7 +121,8 @@ export class LogtoAuthGuard implements CanActivate {
 
   private toRefusal(error: unknown): LogtoAuthException {
     const exception = error instanceof LogtoAuthException ? error : this.unexpected(error);
-    this.logger.debug?.(`refused ${exception.code}: ${exception.reason}`);
+    const detail = exception.details.logDetail;
+    this.logger.debug?.(`refused ${exception.code}: ${exception.reason}${detail === undefined ? '' : ` (${detail})`}`);
     return exception;
   }
 

@@ -9,6 +9,7 @@ import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
+import { LogtoAuthStartup } from './logto-auth.startup';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -37,6 +38,7 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
     LogtoAuthGuard,
     GraphqlFieldResolversCheck, // fails start-up when a field resolver's @Scopes would not be enforced
+    LogtoAuthStartup, // logs what is trusted and, with `warmUp`, fetches the keys: once per module instance
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
     {

@@ -1,6 +1,6 @@
 import { DEFAULT_ALGORITHMS, DEFAULTS, LogtoSigningAlgorithm, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
 import { Type } from '@nestjs/common';
-import { LogtoAuthModuleOptions } from './interfaces/logto-auth-module-options.interface';
+import { LogtoAuthModuleOptions, LogtoWarmUp } from './interfaces/logto-auth-module-options.interface';
 import { LogtoTenantOptions } from './interfaces/logto-tenant-options.interface';
 import { LogtoUserValidator, LogtoUserValidatorFn } from './interfaces/logto-user-validator.interface';
 
@@ -33,6 +33,8 @@ export interface ResolvedLogtoAuthOptions {
   readonly jwksStaleMaxAgeMs: number;
   /** `false` when the verified-token cache is off. */
   readonly tokenCache: { readonly maxEntries: number; readonly ttlMs: number } | false;
+  /** Whether the keys are fetched once at start-up, and what a failure does then. */
+  readonly warmUp: LogtoWarmUp;
 }
 
 class LogtoAuthOptionsError extends Error {
@@ -83,6 +85,7 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
       7 * 24 * 3_600_000,
     ),
     tokenCache: resolveTokenCache(options.tokenCache),
+    warmUp: resolveWarmUp(options.warmUp),
   });
 }
 
@@ -113,12 +116,12 @@ function resolveTenant(prefix: string, tenant: LogtoTenantOptions, audience: unk
   if (tenant === null || typeof tenant !== 'object') {
     throw new LogtoAuthOptionsError(prefix.slice(0, -1), 'must be an object');
   }
-  const endpoint = tenant.endpoint === undefined ? undefined : trimTrailingSlashes(requireUrl(`${prefix}endpoint`, tenant.endpoint));
+  const endpoint = tenant.endpoint === undefined ? undefined : resolveEndpoint(`${prefix}endpoint`, tenant.endpoint);
   if (endpoint === undefined && (tenant.issuer === undefined || tenant.jwksUri === undefined)) {
     throw new LogtoAuthOptionsError(`${prefix}endpoint`, 'is required unless both "issuer" and "jwksUri" are given');
   }
   const issuers = tenant.issuer === undefined ? [`${endpoint}/oidc`] : nonEmptyList(`${prefix}issuer`, tenant.issuer);
-  issuers.forEach((issuer) => requireUrl(`${prefix}issuer`, issuer));
+  issuers.forEach((issuer) => requireIssuerIdentifier(`${prefix}issuer`, issuer));
   return Object.freeze({
     issuers: Object.freeze(issuers),
     jwksUri: requireUrl(`${prefix}jwksUri`, tenant.jwksUri ?? `${endpoint}/oidc/jwks`),
@@ -171,7 +174,7 @@ function requireUrl(option: string, value: unknown): string {
   // A user name or password in a URL is never sent by the JWKS client, would end up in logs, and says
   // the configuration is not what its author thinks (RFC 3986 §3.2.1: user info in URIs is deprecated).
   if (url.username !== '' || url.password !== '') {
-    throw new LogtoAuthOptionsError(option, 'must not contain a user name or password');
+    throw new LogtoAuthOptionsError(option, 'must not contain a user name or password: remove the "user:password@" part');
   }
   const loopback = LOOPBACK_HOSTS.has(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
@@ -182,6 +185,30 @@ function requireUrl(option: string, value: unknown): string {
 
 function trimTrailingSlashes(url: string): string {
   return url.replace(/\/+$/, '');
+}
+
+// RFC 8414 §2: an issuer identifier has no query and no fragment (requireUrl refuses user info): such a
+// value would start fine and then refuse every token.
+function requireIssuerIdentifier(option: string, value: unknown): string {
+  requireUrl(option, value); // refuses user info too
+  if (/[?#]/.test(value as string)) {
+    throw new LogtoAuthOptionsError(option, 'must not have a query or a fragment (RFC 8414 §2): remove everything from "?" or "#" on');
+  }
+  return value as string;
+}
+
+// Logto serves OIDC under `<endpoint>/oidc`; an endpoint that already ends in /oidc would make the
+// issuer `.../oidc/oidc`, and every token would be refused as coming from an untrusted issuer.
+function resolveEndpoint(option: string, value: unknown): string {
+  const endpoint = trimTrailingSlashes(requireIssuerIdentifier(option, value));
+  if (/\/oidc$/i.test(endpoint)) {
+    throw new LogtoAuthOptionsError(
+      option,
+      `ends in "/oidc": give the Logto endpoint without it ("${endpoint.slice(0, -'/oidc'.length)}"); ` +
+        'the issuer "<endpoint>/oidc" and the keys "<endpoint>/oidc/jwks" are derived from it',
+    );
+  }
+  return endpoint;
 }
 
 // RFC 8725 §3.1-3.2: `none` would skip the signature and HMAC would let a public key act as the secret.
@@ -242,4 +269,17 @@ function resolveRealm(realm: unknown): string {
     throw new LogtoAuthOptionsError('realm', 'must be printable ASCII without double quotes or backslashes');
   }
   return realm;
+}
+
+const WARM_UP_MODES: readonly unknown[] = [false, 'warn', 'fail'];
+
+function resolveWarmUp(warmUp: unknown): LogtoWarmUp {
+  if (warmUp === undefined) return false;
+  if (!WARM_UP_MODES.includes(warmUp)) {
+    throw new LogtoAuthOptionsError(
+      'warmUp',
+      'must be false (no key fetch at start-up), "warn" (fetch the keys, log a warning if that fails) or "fail" (fetch the keys, refuse to start if that fails)',
+    );
+  }
+  return warmUp as LogtoWarmUp;
 }

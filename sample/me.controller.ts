@@ -9,7 +9,7 @@ export class MeController {
     return user;
   }
 
-  /** Organization tokens carry `organization_id`; other tokens have none. */
+  /** Organization-level API resource tokens (requested with `organization_id` and `resource`) carry `organization_id`; other API tokens have none. */
   @Get('organization')
   organization(@CurrentUser('organizationId') organizationId: string | undefined) {
     return { organizationId: organizationId ?? null };

@@ -17,6 +17,8 @@ export interface LogtoAuthExceptionDetails {
   readonly scopeAlternatives?: readonly (readonly string[])[];
   /** For 503 refusals: seconds until a retry can succeed (RFC 9110 §10.2.3 `Retry-After`). */
   readonly retryAfterSeconds?: number;
+  /** For the server's debug log only (never in the response): e.g. the token's `iss` and the trusted issuers. */
+  readonly logDetail?: string;
 }
 
 /**

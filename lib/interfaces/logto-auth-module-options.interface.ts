@@ -69,7 +69,20 @@ export interface LogtoAuthModuleOptions {
    * `{ maxEntries: 10000, ttlMs: 300000 }`; an entry never outlives the token's `exp`. `false` turns it off.
    */
   tokenCache?: false | LogtoTokenCacheOptions;
+  /**
+   * Fetch every tenant's signing keys once at start-up (during `app.init()` / `app.listen()`), so a wrong
+   * `endpoint` or an unreachable JWKS shows before the first request: `'fail'` refuses to start,
+   * `'warn'` logs a warning and starts (requests then fetch the keys as usual). Either way the fetch
+   * waits at most `jwksTimeoutMs`. Default false: keys are fetched on the first request.
+   *
+   * @example
+   * LogtoAuthModule.forRoot({ endpoint: 'https://my-tenant.logto.app', audience: 'https://api.example.com', warmUp: 'fail' })
+   */
+  warmUp?: LogtoWarmUp;
 }
+
+/** Option `warmUp`: no start-up key fetch, or one whose failure warns or stops the start. */
+export type LogtoWarmUp = false | 'warn' | 'fail';
 
 /** Bounds of the verified-token cache (option `tokenCache`). */
 export interface LogtoTokenCacheOptions {

@@ -1,6 +1,7 @@
 import { ACCESS_TOKEN_TYPES, LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoAccessTokenClaims } from '../interfaces/logto-user.interface';
+import { untrustedIssuerDetail } from '../errors/log-detail';
 
 export interface AccessTokenHeader extends Readonly<Record<string, unknown>> {
   readonly alg: LogtoSigningAlgorithm;
@@ -46,7 +47,9 @@ export function assertIssuerAndLifetime(
   now = Math.floor(Date.now() / 1000),
 ): void {
   // RFC 9068 §4: iss must match exactly; no trailing-slash or case leniency.
-  if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) throw new LogtoAuthException('wrong_issuer');
+  if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) {
+    throw new LogtoAuthException('wrong_issuer', { logDetail: untrustedIssuerDetail(payload.iss, issuers) });
+  }
   // RFC 9068 §2.2: exp is required (jsonwebtoken would accept a token without one).
   if (!isNumericDate(payload.exp)) throw new LogtoAuthException('invalid_claims');
   if (now >= payload.exp + clockTolerance) throw new LogtoAuthException('expired');

@@ -4,8 +4,11 @@ export interface DevClient {
   readonly clientSecret: string;
   /** The API resource scopes its roles grant it (Logto: the M2M app's roles). */
   readonly scopes: readonly string[];
-  /** The organizations it is a member of (Logto: organization membership of the M2M app). */
-  readonly organizations?: readonly string[];
+  /**
+   * The organizations it is a member of, each with the organization permissions its organization
+   * roles grant (Logto: organization membership and organization roles of the M2M app).
+   */
+  readonly organizations?: Readonly<Record<string, readonly string[]>>;
   /** Seconds its access tokens live; default the API resource's TTL. */
   readonly accessTokenTtl?: number;
 }
@@ -15,12 +18,17 @@ export interface DevTenant {
   readonly apiResource: string;
   readonly apiScopes: readonly string[];
   readonly accessTokenTtl: number;
+  /**
+   * Logto's "default API resource": the audience of an M2M token requested without `resource`.
+   * Unset (Logto's default), such a request is refused with 400 invalid_target.
+   */
+  readonly defaultApiResource?: string;
   readonly clients: readonly DevClient[];
 }
 
 export const DEV_API_RESOURCE = 'https://api.example.com';
 
-/** Logto's prefix for organization resources: the audience of an organization token. */
+/** Logto's prefix for organization resources: an organization token's audience is this prefix and the organization id. */
 export const ORGANIZATION_RESOURCE_PREFIX = 'urn:logto:organization:';
 
 /**
@@ -32,7 +40,12 @@ export const DEV_TENANT: DevTenant = {
   apiScopes: ['read:documents', 'write:documents', 'search:own'],
   accessTokenTtl: 3600,
   clients: [
-    { clientId: 'reader-app', clientSecret: 'reader-secret', scopes: ['read:documents'], organizations: ['acme'] },
+    {
+      clientId: 'reader-app',
+      clientSecret: 'reader-secret',
+      scopes: ['read:documents'],
+      organizations: { acme: ['read:members', 'invite:members'], globex: [] },
+    },
     {
       clientId: 'editor-app',
       clientSecret: 'editor-secret',

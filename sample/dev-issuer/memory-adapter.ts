@@ -6,9 +6,8 @@ interface Entry {
 }
 
 /**
- * oidc-provider's storage, in memory: the dev issuer only stores opaque tokens (those issued without
- * a resource), and loses them at every start, as it loses its keys. Bounded, so a loop of token
- * requests cannot exhaust memory.
+ * oidc-provider's storage, in memory (it needs one; the JWT access tokens the dev issuer issues are not
+ * stored), lost at every start as the keys are. Bounded, so a loop of requests cannot exhaust memory.
  */
 export function memoryAdapterFactory(maxEntries = 10_000): AdapterFactory {
   const entries = new Map<string, Entry>();

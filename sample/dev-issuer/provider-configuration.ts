@@ -7,9 +7,15 @@ import { DevSigningKey } from './signing-keys';
 type OidcErrors = typeof OidcProvider.errors;
 
 /**
- * oidc-provider configured the way Logto configures it for APIs: resource indicators decide the
- * audience, access tokens are JWTs (RFC 9068, `typ: at+jwt`) signed by the first key of the key set,
- * machine-to-machine apps use client credentials, and `organization_id` makes organization tokens.
+ * oidc-provider configured the way Logto configures it for machine-to-machine apps, as far as an API
+ * sees it: access tokens are JWTs (RFC 9068, `typ: at+jwt`) signed by the first key of the key set, and
+ * - `resource` = the API resource: a token for it, `scope` = the requested scopes the app's roles grant;
+ * - no `resource`: 400 invalid_target, or a token for the tenant's default API resource if one is set;
+ * - `organization_id` and no `resource`: an organization token, `aud` `urn:logto:organization:<id>`,
+ *   `scope` = the requested organization permissions the app's organization roles grant (`""` if none);
+ * - `organization_id` and `resource`: an organization-level API resource token (`aud` the API,
+ *   plus the `organization_id` claim);
+ * - `organization_id` of an organization the app is not a member of: 403 access_denied.
  */
 export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigningKey[], errors: OidcErrors): Configuration {
   const [signingKey] = keys;
@@ -20,10 +26,15 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
     if (!client) throw new errors.InvalidClient('unknown client');
     return client;
   };
-  const requireMembership = (client: DevClient, organizationId: string): void => {
-    if (!client.organizations?.includes(organizationId)) {
-      throw new errors.AccessDenied('the application is not a member of this organization');
+  const organizationPermissions = (client: DevClient, organizationId: string): readonly string[] => {
+    const permissions = client.organizations && Object.hasOwn(client.organizations, organizationId) ? client.organizations[organizationId] : undefined;
+    if (permissions === undefined) {
+      // oidc-provider's AccessDenied is a 400; Logto answers a non-member with 403.
+      const denied = new errors.AccessDenied('the application is not a member of this organization');
+      Object.assign(denied, { status: 403, statusCode: 403 });
+      throw denied;
     }
+    return permissions;
   };
   // oidc-provider hands a grant only the parameters it registered; Logto registers its own
   // client_credentials grant that takes organization_id. Here it is read from the form body.
@@ -31,7 +42,7 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
     const value = ctx.oidc.body?.organization_id;
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value === '') throw new errors.InvalidRequest('organization_id must be one non-empty string');
-    if (ctx.oidc.client) requireMembership(tenantClient(ctx.oidc.client.clientId), value);
+    if (ctx.oidc.client) organizationPermissions(tenantClient(ctx.oidc.client.clientId), value);
     return value;
   };
   const jwtResource = (client: DevClient, audience: string, scopes: readonly string[]): ResourceServer => ({
@@ -41,6 +52,8 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
     accessTokenTTL: client.accessTokenTtl ?? tenant.accessTokenTtl,
     jwt: { sign: { alg: signingKey.alg, kid: signingKey.kid } },
   });
+  // Organization audiences are only reached through organization_id: Logto does not take them as `resource`.
+  const organizationAudienceFrom = new WeakMap<KoaContextWithOIDC, string>();
 
   return {
     adapter: memoryAdapterFactory(),
@@ -49,10 +62,19 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
     // With an EC-only key set the RS256 default for ID tokens has no key: oidc-provider refuses to start.
     enabledJWA: { idTokenSigningAlgValues: [...new Set(keys.map((key) => key.alg))] },
     clientDefaults: { id_token_signed_response_alg: signingKey.alg, grant_types: ['client_credentials'], response_types: [] },
-    // Logto's organization tokens: organization_id in the request becomes the organization_id claim.
+    // organization_id with an API resource: the organization-level API resource token carries the claim.
     extraTokenClaims(ctx: KoaContextWithOIDC) {
       const organizationId = requestedOrganization(ctx);
-      return organizationId === undefined ? undefined : { organization_id: organizationId };
+      return organizationId === undefined || organizationAudienceFrom.has(ctx) ? undefined : { organization_id: organizationId };
+    },
+    formats: {
+      customizers: {
+        // oidc-provider leaves out an empty scope; Logto's organization tokens carry "scope": "" then.
+        jwt(_ctx, token, jwt) {
+          const audience = jwt.payload.aud;
+          if (typeof audience === 'string' && audience.startsWith(ORGANIZATION_RESOURCE_PREFIX)) jwt.payload.scope = token.scope ?? '';
+        },
+      },
     },
     ttl: {
       ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? tenant.accessTokenTtl,
@@ -62,7 +84,16 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => undefined, // no resource: an opaque token, as Logto issues
+        defaultResource(ctx) {
+          const organizationId = requestedOrganization(ctx);
+          if (organizationId !== undefined) {
+            const audience = `${ORGANIZATION_RESOURCE_PREFIX}${organizationId}`;
+            organizationAudienceFrom.set(ctx, audience);
+            return audience;
+          }
+          if (tenant.defaultApiResource !== undefined) return tenant.defaultApiResource;
+          throw new errors.InvalidTarget('resource indicator is missing, or unknown'); // as Logto answers an M2M app
+        },
         useGrantedResource: () => true,
         getResourceServerInfo(ctx, indicator, oidcClient) {
           const client = tenantClient(oidcClient.clientId);
@@ -70,9 +101,8 @@ export function providerConfiguration(tenant: DevTenant, keys: readonly DevSigni
           if (indicator === tenant.apiResource) {
             return jwtResource(client, indicator, client.scopes.filter((scope) => tenant.apiScopes.includes(scope)));
           }
-          if (indicator.startsWith(ORGANIZATION_RESOURCE_PREFIX)) {
-            requireMembership(client, indicator.slice(ORGANIZATION_RESOURCE_PREFIX.length));
-            return jwtResource(client, indicator, []);
+          if (indicator === organizationAudienceFrom.get(ctx)) {
+            return jwtResource(client, indicator, organizationPermissions(client, indicator.slice(ORGANIZATION_RESOURCE_PREFIX.length)));
           }
           throw new errors.InvalidTarget(); // an unknown API resource, as Logto answers it
         },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevIssuer, startDevIssuer } from '../../sample/dev-issuer/dev-issuer';
@@ -106,9 +107,36 @@ describe.each(ADAPTERS)('sample API with the dev issuer over %s', (adapter) => {
     expect(body.error).toBe('invalid_target');
   });
 
-  it('refuses a token issued for another resource (an organization token) as not for this API', async () => {
-    const token = await accessToken(issuer, { clientId: 'reader-app', resource: 'urn:logto:organization:acme' });
-    expect(jwsPayload(token).aud).toBe('urn:logto:organization:acme');
+  it('gets invalid_target for an organization audience given as resource: organization tokens are asked for with organization_id', async () => {
+    const { status, body } = await requestToken(issuer, { clientId: 'reader-app', resource: 'urn:logto:organization:acme' });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_target');
+  });
+
+  it('gets 400 invalid_target for an M2M token request without resource, as from Logto (no opaque token)', async () => {
+    const { status, body } = await requestToken(issuer, { clientId: 'reader-app', scope: 'read:documents' });
+    expect({ status, error: body.error, token: body.access_token }).toEqual({ status: 400, error: 'invalid_target', token: undefined });
+  });
+
+  it('issues an organization token the Logto way: organization_id without resource, aud urn:logto:organization:<id>, the granted organization permissions', async () => {
+    const { status, body } = await requestToken(issuer, { clientId: 'reader-app', organizationId: 'acme', scope: 'read:members invite:members delete:members' });
+    expect(status).toBe(200);
+    const token = body.access_token as string;
+    expect(jwsHeader(token)).toMatchObject({ alg: 'ES384', typ: 'at+jwt' });
+    expect(jwsPayload(token)).toMatchObject({ iss: issuer.issuer, aud: 'urn:logto:organization:acme', sub: 'reader-app', client_id: 'reader-app', scope: 'read:members invite:members' });
+    expect(jwsPayload(token).organization_id).toBeUndefined();
+    expect(body.scope).toBe('read:members invite:members');
+  });
+
+  it('puts "scope": "" in an organization token that grants no permission, as Logto does', async () => {
+    const inOrganizationWithoutRoles = await accessToken(issuer, { clientId: 'reader-app', organizationId: 'globex', scope: 'read:members' });
+    expect(jwsPayload(inOrganizationWithoutRoles)).toMatchObject({ aud: 'urn:logto:organization:globex', scope: '' });
+    const nothingRequested = await accessToken(issuer, { clientId: 'reader-app', organizationId: 'acme' });
+    expect(jwsPayload(nothingRequested)).toMatchObject({ aud: 'urn:logto:organization:acme', scope: '' });
+  });
+
+  it('refuses an organization token at this API as not issued for it (the API is not organizations-enabled)', async () => {
+    const token = await accessToken(issuer, { clientId: 'reader-app', organizationId: 'acme', scope: 'read:members' });
     const res = await request(api.url).get('/me').set(bearer(token));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', code: 'invalid_token', message: 'The access token was not issued for this API.' });
@@ -117,10 +145,9 @@ describe.each(ADAPTERS)('sample API with the dev issuer over %s', (adapter) => {
     );
   });
 
-  it('refuses the opaque token issued without a resource, saying how to get a JWT', async () => {
-    const token = await accessToken(issuer, { clientId: 'reader-app', scope: 'read:documents' });
-    expect(token.split('.')).toHaveLength(1);
-    const res = await request(api.url).get('/me').set(bearer(token));
+  it('refuses an opaque token (what Logto issues to a user sign-in without resource), saying how to get a JWT', async () => {
+    const opaque = randomBytes(32).toString('base64url'); // the shape of Logto's opaque tokens: 43 base64url characters
+    const res = await request(api.url).get('/me').set(bearer(opaque));
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_token');
     expect(res.body.message).toBe(
@@ -129,19 +156,22 @@ describe.each(ADAPTERS)('sample API with the dev issuer over %s', (adapter) => {
     expect(res.headers['www-authenticate']).toContain(`error_description="${res.body.message}"`);
   });
 
-  it('reads organization_id from an organization token, and no organization from a plain one', async () => {
-    const organizationToken = await accessToken(issuer, { clientId: 'reader-app', resource: DEV_API_RESOURCE, scope: 'read:documents', organizationId: 'acme' });
-    const inOrganization = await request(api.url).get('/organization').set(bearer(organizationToken));
+  it('reads organization_id from an organization-level API resource token, and no organization from a plain one', async () => {
+    const organizationLevelToken = await accessToken(issuer, { clientId: 'reader-app', resource: DEV_API_RESOURCE, scope: 'read:documents', organizationId: 'acme' });
+    expect(jwsPayload(organizationLevelToken)).toMatchObject({ aud: DEV_API_RESOURCE, organization_id: 'acme', scope: 'read:documents' });
+    const inOrganization = await request(api.url).get('/organization').set(bearer(organizationLevelToken));
     expect(inOrganization.status).toBe(200);
     expect(inOrganization.body).toEqual({ organizationId: 'acme' });
     const plainToken = await accessToken(issuer, { clientId: 'reader-app', resource: DEV_API_RESOURCE, scope: 'read:documents' });
     expect((await request(api.url).get('/organization').set(bearer(plainToken))).body).toEqual({ organizationId: null });
   });
 
-  it('gets no organization token for an app that is not a member', async () => {
-    const { status, body } = await requestToken(issuer, { clientId: 'editor-app', resource: DEV_API_RESOURCE, organizationId: 'acme' });
-    expect(status).toBe(400);
-    expect(body.error).toBe('access_denied');
+  it.each([
+    ['an organization token', undefined],
+    ['an organization-level API resource token', DEV_API_RESOURCE],
+  ])('answers 403 access_denied to an app that is not a member, for %s', async (_kind, resource) => {
+    const { status, body } = await requestToken(issuer, { clientId: 'editor-app', resource, organizationId: 'acme' });
+    expect({ status, error: body.error, token: body.access_token }).toEqual({ status: 403, error: 'access_denied', token: undefined });
   });
 
   it('accepts a short-lived token, then refuses it once it has expired', async () => {
@@ -160,5 +190,24 @@ describe.each(ADAPTERS)('sample API with the dev issuer over %s', (adapter) => {
     expect(res.headers['www-authenticate']).toBe(
       'Bearer realm="api", error="invalid_token", error_description="The access token has expired."',
     );
+  });
+});
+
+describe('the dev issuer with a default API resource (a Logto tenant setting)', () => {
+  let issuer: DevIssuer;
+  beforeAll(async () => {
+    issuer = await startDevIssuer({ tenant: { ...DEV_TENANT, defaultApiResource: DEV_API_RESOURCE } });
+  });
+  afterAll(() => issuer?.close());
+
+  it('issues a JWT for the default API resource to an M2M token request without resource', async () => {
+    const token = await accessToken(issuer, { clientId: 'reader-app', scope: 'read:documents' });
+    expect(jwsHeader(token)).toMatchObject({ alg: 'ES384', typ: 'at+jwt' });
+    expect(jwsPayload(token)).toMatchObject({ aud: DEV_API_RESOURCE, scope: 'read:documents', client_id: 'reader-app' });
+  });
+
+  it('still issues an organization token for organization_id without resource', async () => {
+    const token = await accessToken(issuer, { clientId: 'reader-app', organizationId: 'acme', scope: 'read:members' });
+    expect(jwsPayload(token)).toMatchObject({ aud: 'urn:logto:organization:acme', scope: 'read:members' });
   });
 });

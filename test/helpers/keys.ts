@@ -1,6 +1,7 @@
-import { generateKeyPairSync, JsonWebKey, KeyObject } from 'node:crypto';
+import { JsonWebKey, KeyObject } from 'node:crypto';
+import { generateSigningKey, SigningAlgorithm } from '../../lib/testing/signing-key';
 
-export type TestAlg = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
+export type TestAlg = SigningAlgorithm;
 
 export interface TestKey {
   readonly kid: string;
@@ -11,13 +12,9 @@ export interface TestKey {
   readonly jwk: JsonWebKey & { kid: string; alg: string; use: string };
 }
 
-const CURVES = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as const;
 let counter = 0;
 
-/** A fresh key pair for `alg`, with a unique kid unless one is given. */
+/** A fresh key pair for `alg`, with a unique kid unless one is given (the key maker of nestjs-logto/testing). */
 export function createTestKey(alg: TestAlg = 'ES384', kid = `test-${alg.toLowerCase()}-${++counter}`): TestKey {
-  const { privateKey, publicKey } = alg.startsWith('ES')
-    ? generateKeyPairSync('ec', { namedCurve: CURVES[alg as keyof typeof CURVES] })
-    : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { kid, alg, privateKey, publicKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' } };
+  return generateSigningKey(alg, kid) as TestKey;
 }

@@ -23,6 +23,7 @@ describe('resolveLogtoAuthOptions', () => {
       jwksCacheMaxAgeMs: 600000,
       jwksStaleMaxAgeMs: 3600000,
       tokenCache: { maxEntries: 10000, ttlMs: 300000 },
+      warmUp: false,
     });
   });
 
@@ -57,7 +58,7 @@ describe('resolveLogtoAuthOptions', () => {
       error = thrown;
     }
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toBe(`LogtoAuthModule: option "${option}" must not contain a user name or password`);
+    expect((error as Error).message).toBe(`LogtoAuthModule: option "${option}" must not contain a user name or password: remove the "user:password@" part`);
     expect(String((error as Error).stack)).not.toContain('s3cret-Pa55');
   });
 
@@ -95,5 +96,47 @@ describe('resolveLogtoAuthOptions', () => {
     [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: Number.POSITIVE_INFINITY }, 'option "validateTimeoutMs"'],
   ])('refuses %j', (options, message) => {
     expect(() => resolve(options as Partial<LogtoAuthModuleOptions>)).toThrow(message);
+  });
+});
+
+describe('resolveLogtoAuthOptions: misconfigurations that would refuse every token, refused at start-up with the fix', () => {
+  it.each([
+    ['https://t.logto.app/oidc', 'give the Logto endpoint without it ("https://t.logto.app")'],
+    ['https://t.logto.app/oidc/', 'give the Logto endpoint without it ("https://t.logto.app")'],
+    ['http://localhost:3001/OIDC', 'give the Logto endpoint without it ("http://localhost:3001")'],
+  ])('refuses an endpoint that ends in /oidc (%s), naming the endpoint to give instead', (endpoint, fix) => {
+    expect(() => resolve({ endpoint, audience })).toThrow(`option "endpoint" ends in "/oidc": ${fix}`);
+  });
+
+  it('refuses /oidc at the end of a tenant endpoint, naming the tenant', () => {
+    expect(() => resolve({ audience, tenants: [{ endpoint: 'https://a.logto.app' }, { endpoint: 'https://b.logto.app/oidc' }] })).toThrow(
+      'option "tenants[1].endpoint" ends in "/oidc": give the Logto endpoint without it ("https://b.logto.app")',
+    );
+  });
+
+  it('still accepts an endpoint whose path merely contains oidc', () => {
+    expect(resolve({ endpoint: 'https://auth.example.com/oidc-tenant', audience }).issuers).toEqual(['https://auth.example.com/oidc-tenant/oidc']);
+  });
+
+  it.each([
+    ['endpoint', { endpoint: 'https://t.logto.app?tenant=a' }, 'must not have a query or a fragment (RFC 8414 §2): remove everything from "?" or "#" on'],
+    ['endpoint', { endpoint: 'https://t.logto.app/?' }, 'must not have a query or a fragment'],
+    ['endpoint', { endpoint: 'https://t.logto.app#top' }, 'must not have a query or a fragment'],
+    ['endpoint', { endpoint: 'https://admin:pw@t.logto.app' }, 'must not contain a user name or password'],
+    ['issuer', { issuer: 'https://t.logto.app/oidc?x=1', jwksUri: 'https://t.logto.app/oidc/jwks' }, 'must not have a query or a fragment'],
+    ['issuer', { issuer: ['https://t.logto.app/oidc', 'https://a.example.com/oidc#f'], jwksUri: 'https://t.logto.app/oidc/jwks' }, 'must not have a query or a fragment'],
+    ['issuer', { issuer: 'https://user@t.logto.app/oidc', jwksUri: 'https://t.logto.app/oidc/jwks' }, 'must not contain a user name or password'],
+  ])('refuses an issuer URL (%s) with user info, a query or a fragment: %j', (option, options, problem) => {
+    expect(() => resolve({ ...options, audience })).toThrow(`option "${option}" ${problem}`);
+  });
+
+  it.each([false, 'warn', 'fail'] as const)('takes warmUp %j', (warmUp) => {
+    expect(resolve({ endpoint: 'https://t.logto.app', audience, warmUp }).warmUp).toBe(warmUp);
+  });
+
+  it.each([true, 'true', 'error', 'WARN', 0, null, {}, { onFailure: 'fail' }])('refuses warmUp %j, naming the three values and what each does', (warmUp) => {
+    expect(() => resolve({ endpoint: 'https://t.logto.app', audience, warmUp: warmUp as never })).toThrow(
+      'option "warmUp" must be false (no key fetch at start-up), "warn" (fetch the keys, log a warning if that fails) or "fail" (fetch the keys, refuse to start if that fails)',
+    );
   });
 });
