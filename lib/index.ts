@@ -1,7 +1,5 @@
 export { LogtoAuthModule } from './logto-auth.module';
 export { LogtoAuthGuard } from './logto-auth.guard';
-export { LogtoStrategy } from './logto.strategy';
-export { VerifiedTokenCache } from './cache/verified-token-cache';
 export { Scopes } from './decorators/scopes.decorator';
 export { AnyScope } from './decorators/any-scope.decorator';
 export { Public } from './decorators/public.decorator';
@@ -16,9 +14,8 @@ export type { LogtoAuthFailure } from './errors/logto-auth-failures';
 export { LogtoGraphQLError } from './context/logto-graphql-error';
 export type { LogtoGraphQLErrorExtensions } from './context/logto-graphql-error';
 export type { LogtoRefusalPayload } from './context/refusal-payload';
-export { LOGTO_AUTH_OPTIONS, DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
+export { DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
 export type { LogtoSigningAlgorithm } from './logto-auth.constants';
-export type { ResolvedLogtoAuthOptions, ResolvedLogtoTenant } from './logto-auth.options';
 export type { LogtoAuthModuleOptions, LogtoAuthOptionsFactory, LogtoTokenCacheOptions } from './interfaces/logto-auth-module-options.interface';
 export type { LogtoTenantOptions } from './interfaces/logto-tenant-options.interface';
 export type { LogtoUserValidator, LogtoUserValidatorFn } from './interfaces/logto-user-validator.interface';

@@ -26,6 +26,11 @@ export class LogtoAuthGuard implements CanActivate {
   private readonly routeRules: RouteAuthRulesReader;
   private readonly contexts: AuthContexts;
 
+  /**
+   * Built by Nest's injector only. `@internal`: left out of the published typings, so they name none of
+   * the internals (the passport-jwt strategy, the cache) and need no passport types to compile.
+   * @internal
+   */
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly strategy: LogtoStrategy,

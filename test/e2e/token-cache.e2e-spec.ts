@@ -1,7 +1,9 @@
 import { Controller, Get, INestApplication, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
-import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions, LogtoStrategy, VerifiedTokenCache } from '../../lib';
+import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions } from '../../lib';
+import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';

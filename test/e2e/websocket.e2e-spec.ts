@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LogtoAuthModule, LogtoStrategy } from '../../lib';
+import { LogtoAuthModule } from '../../lib';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
