@@ -8,6 +8,7 @@ import { LogtoStrategy } from './logto.strategy';
 import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
+import { GatewayGuardCheck, LOGTO_AUTH_GUARD_CLASS } from './context/gateway-guard.check';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -35,6 +36,8 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
     LogtoAuthGuard,
+    { provide: LOGTO_AUTH_GUARD_CLASS, useValue: LogtoAuthGuard },
+    GatewayGuardCheck, // NestJS 11: a gateway the global guard does not reach fails the start
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
     {

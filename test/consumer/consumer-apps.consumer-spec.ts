@@ -47,6 +47,7 @@ const timings: string[] = [];
 beforeAll(async () => {
   jwks = await startJwksServer([key.jwk]);
   work = mkdtempSync(join(tmpdir(), 'nestjs-logto-consumers-'));
+  rmSync(join(root, 'dist'), { recursive: true, force: true }); // as in a clean clone: dist/ is not in git
   const packed = await runCommand('npm', ['pack', '--pack-destination', work, '--loglevel=error'], root, 180_000);
   timings.push(`npm pack (prepack build): ${packed.ms} ms`);
   tarball = join(work, readdirSync(work).find((file) => file.endsWith('.tgz')) as string);
@@ -72,7 +73,7 @@ afterAll(async () => {
   console.log(`consumer apps, timings:\n  ${timings.join('\n  ')}`);
 });
 
-it('packs a tarball with the built package, its LICENSE and no TypeScript sources', async () => {
+it('packs a clean clone into a tarball with the built package (prepack), its LICENSE and no TypeScript sources', async () => {
   const { output } = await runCommand('tar', ['-tzf', tarball], work, 30_000);
   const files = output.trim().split('\n');
   expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/swagger/index.js', 'package/LICENSE', 'package/README.md', 'package/package.json']));
