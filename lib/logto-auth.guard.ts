@@ -61,6 +61,17 @@ export class LogtoAuthGuard implements CanActivate {
   }
 
   /**
+   * Forgets every verified token (the module's one cache, shared by every LogtoAuthGuard instance), so
+   * the next request with each token is verified in full again. The cache itself is not public.
+   *
+   * @example
+   * app.get(LogtoAuthGuard).clearTokenCache();
+   */
+  clearTokenCache(): void {
+    this.tokenCache.clear();
+  }
+
+  /**
    * Verifies a Socket.IO connection's handshake token as it opens: call it from the gateway's
    * `handleConnection`. A client without a valid token is told why (`exception` event) and disconnected
    * at once, instead of at its first message. Never throws.

@@ -31,7 +31,7 @@ const indexOf = (token: string): string => token.slice(-INDEX_LENGTH);
  *
  * @example
  * // After revoking a user's tokens at Logto, stop honouring the copies verified here:
- * app.get(VerifiedTokenCache).clear();
+ * app.get(LogtoAuthGuard).clearTokenCache();
  */
 @Injectable()
 export class VerifiedTokenCache {

@@ -86,6 +86,14 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(cached.verifications).toHaveBeenCalledTimes(1);
   });
 
+  it('forgets every verified token on LogtoAuthGuard.clearTokenCache(): the next request verifies in full', async () => {
+    const bearer = token();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    cached.app.get(LogtoAuthGuard).clearTokenCache();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+  });
+
   it('still checks scopes on every request from the cached user', async () => {
     const bearer = token();
     expect((await get(cached, '/documents', bearer)).status).toBe(200);
