@@ -32,7 +32,8 @@ interface ConsumerApp {
 
 const APPS: readonly ConsumerApp[] = [
   { name: 'nest12-esm', nest: 12, typescript: 6, esm: true, peers: ['@nestjs/passport', 'passport'], fromReadme: QUICK_START },
-  { name: 'nest11-cjs', nest: 11, typescript: 5, esm: false, peers: ['@nestjs/passport@^11', 'passport'], fromReadme: QUICK_START },
+  // Also the low ends of the other peer ranges: passport 0.6, reflect-metadata 0.1.13, rxjs 7.8.0 (older rxjs 7 has no typings NestJS's .d.ts can resolve under nodenext).
+  { name: 'nest11-cjs', nest: 11, typescript: 5, esm: false, peers: ['@nestjs/passport@^11', 'passport@~0.6.0', 'reflect-metadata@0.1.13', 'rxjs@7.8.0'], fromReadme: QUICK_START },
   { name: 'nest12-fastify', nest: 12, typescript: 6, esm: true, peers: ['@nestjs/passport', 'passport'], fromReadme: QUICK_START.filter((path) => path !== 'src/main.ts') },
 ];
 
@@ -90,6 +91,10 @@ describe.each(APPS)('a fresh $name app (NestJS $nest, TypeScript $typescript)', 
     expect(installed('@nestjs/core').version.split('.')[0]).toBe(String(app.nest));
     expect(installed('@nestjs/passport').version.split('.')[0]).toBe(String(app.nest));
     expect(installed('typescript').version.split('.')[0]).toBe(String(app.typescript));
+    for (const pinned of app.peers.filter((peer) => /@[~^]?\d/.test(peer) && !peer.startsWith('@nestjs/'))) {
+      const [name, range] = [pinned.slice(0, pinned.lastIndexOf('@')), pinned.slice(pinned.lastIndexOf('@') + 1).replace(/^[~^]/, '')];
+      expect(installed(name).version.startsWith(range.split('.').slice(0, 2).join('.'))).toBe(true);
+    }
     expect(JSON.parse(readFileSync(join(dir(), 'package.json'), 'utf8')).type).toBe(app.esm ? 'module' : undefined);
   });
 
