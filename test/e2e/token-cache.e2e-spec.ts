@@ -1,7 +1,9 @@
 import { Controller, Get, INestApplication, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
-import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions, LogtoStrategy, VerifiedTokenCache } from '../../lib';
+import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions } from '../../lib';
+import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
@@ -83,6 +85,14 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(second.body.user).toEqual(first.body.user);
     expect(second.body.user.sub).toBe('user-1');
     expect(cached.verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets every verified token on LogtoAuthGuard.clearTokenCache(): the next request verifies in full', async () => {
+    const bearer = token();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    cached.app.get(LogtoAuthGuard).clearTokenCache();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
   });
 
   it('still checks scopes on every request from the cached user', async () => {

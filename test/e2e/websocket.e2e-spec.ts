@@ -1,7 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LogtoAuthModule, LogtoStrategy } from '../../lib';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { CurrentUser, LogtoAuthModule } from '../../lib';
+import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
@@ -225,5 +228,37 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
       expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_header_missing' });
       expect(await disconnected).toBe('io server disconnect');
     });
+  });
+});
+
+describe('a gateway without a guard of its own', () => {
+  @WebSocketGateway()
+  class BareGateway {
+    @SubscribeMessage('whoami') whoami(@CurrentUser('sub') sub: string) {
+      return { sub };
+    }
+  }
+
+  it('is protected by the global guard (NestJS 12) or refuses to start (NestJS 11), never served open', async () => {
+    const jwks = await startJwksServer([]);
+    const starting = createTestApp('express', {
+      imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE })],
+      providers: [BareGateway],
+    });
+    try {
+      if (globalGuardsReachGateways()) {
+        const app = await starting;
+        const socket = await connectSocket(await listenOnLoopback(app), {});
+        const exception = nextEvent(socket, 'exception');
+        socket.emit('whoami');
+        expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_header_missing' });
+        socket.disconnect();
+        await app.close();
+      } else {
+        await expect(starting).rejects.toThrow('so BareGateway would answer clients without a token. Add @UseGuards(LogtoAuthGuard)');
+      }
+    } finally {
+      await jwks.close();
+    }
   });
 });
