@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LogtoAuthException, LogtoAuthGuard, LogtoStrategy } from '../../lib';
+import { LogtoAuthException, LogtoAuthGuard } from '../../lib';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { challengeHeaders } from '../../lib/errors/www-authenticate';
 import { DocumentsController } from '../helpers/documents.controller';
 import { ProfileController } from '../helpers/profile.controller';
