@@ -25,6 +25,7 @@ const T = {
   algorithms: 'test/adversarial/algorithms.e2e-spec.ts',
   structure: 'test/adversarial/token-structure.e2e-spec.ts',
   headers: 'test/adversarial/header-injection.e2e-spec.ts',
+  property: 'test/adversarial/property-based.e2e-spec.ts',
   keyResolution: 'test/adversarial/key-resolution.e2e-spec.ts',
   jwksFailure: 'test/adversarial/jwks-failure.e2e-spec.ts',
   jwksEntries: 'test/adversarial/jwks-entries.e2e-spec.ts',
@@ -539,6 +540,14 @@ export const MUTATIONS = [
   },
   // --- the error contract ---
   {
+    id: 'bad-signature-as-403',
+    bug: 'a forged signature is refused as insufficient_scope (403), as if the token had been verified',
+    file: 'lib/token/jwt-error-reason.ts',
+    search: "if (message === 'invalid signature') return 'bad_signature';",
+    replace: "if (message === 'invalid signature') return 'insufficient_scope';",
+    tests: [T.property],
+  },
+  {
     id: 'challenge-without-error',
     bug: 'the WWW-Authenticate challenge lacks error and error_description (RFC 6750 §3)',
     file: 'lib/errors/www-authenticate.ts',
@@ -610,7 +619,7 @@ export const MUTATIONS = [
     file: 'lib/validation/logto-user-validation.ts',
     search: 'if (allowed !== true)',
     replace: 'if (!allowed)',
-    tests: [T.validation],
+    tests: [T.custom],
   },
   {
     id: 'validate-no-deadline',
