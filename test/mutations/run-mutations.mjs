@@ -78,13 +78,13 @@ function checkList(mutations) {
   }
 }
 
-function runTests(tests) {
+function runTests(tests, filter) {
   return new Promise((resolve) => {
     const started = Date.now();
-    child = spawn(process.execPath, [VITEST, 'run', '--bail=1', '--reporter=dot', ...tests], {
+    child = spawn(process.execPath, [VITEST, 'run', '--bail=1', '--reporter=dot', ...(filter ? ['-t', filter] : []), ...tests], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CI: '1', FORCE_COLOR: '0' },
+      env: { ...process.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let output = '';
     child.stdout.on('data', (data) => (output += data));
@@ -100,12 +100,19 @@ function runTests(tests) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
+// The first failing test vitest names, so a "caught" can be told apart from a file that no longer loads.
+function firstFailure(output) {
+  // eslint-disable-next-line no-control-regex
+  const line = output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').find((l) => /^\s*FAIL\s/.test(l));
+  return line ? `\n      ${line.trim().replace(/\s+/g, ' ').slice(0, 160)}` : '';
+}
+
 async function main() {
   recoverFromJournal();
   const args = process.argv.slice(2);
   checkList(MUTATIONS);
   if (args.includes('--list')) {
-    for (const m of MUTATIONS) console.log(`${m.id}\t${m.file}\t${m.tests.join(' ')}`);
+    for (const m of MUTATIONS) console.log(`${m.id}\t${m.file}\t${m.tests.join(' ')}${m.filter ? ` -t "${m.filter}"` : ''}`);
     console.log(`${MUTATIONS.length} mutations; ${EQUIVALENT_MUTATIONS.length} listed as equivalent (not run)`);
     return;
   }
@@ -141,14 +148,14 @@ async function main() {
     let result;
     try {
       writeFileSync(path, original.replace(m.search, () => m.replace));
-      result = await runTests(m.tests);
+      result = await runTests(m.tests, m.filter);
     } finally {
       restore();
     }
     const verdict = result.passed ? 'SURVIVED' : result.timedOut ? 'caught (timed out)' : 'caught';
     if (result.passed) survivors.push(m);
     else caught++;
-    console.log(`[${index + 1}/${selected.length}] ${verdict.padEnd(18)} ${m.id} (${seconds(result.ms)})`);
+    console.log(`[${index + 1}/${selected.length}] ${verdict.padEnd(18)} ${m.id} (${seconds(result.ms)})${result.passed ? '' : firstFailure(result.output)}`);
   }
   const total = Date.now() - started;
   console.log(`\n${caught}/${selected.length} mutations caught in ${seconds(total)} (${seconds(total / selected.length)} per mutation)`);
