@@ -220,7 +220,7 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
       return outcome;
     });
     const inFlight = get(cached, '/documents', bearer).then((res) => res);
-    await vi.waitFor(() => expect(verifiedWithK1).toBe(true));
+    await vi.waitFor(() => expect(verifiedWithK1).toBe(true), { timeout: 10_000 });
     // Meanwhile a refresh (caused by a new kid) finds k1 gone from the JWKS.
     const fresh = createTestKey('ES384');
     jwks.setKeys([k2.jwk, fresh.jwk]);
