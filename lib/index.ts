@@ -1,6 +1,6 @@
 export { LogtoAuthModule } from './logto-auth.module';
 export { LogtoAuthGuard } from './logto-auth.guard';
-export { LogtoAuthWarmUpError } from './logto-auth.startup';
+export { LogtoAuthWarmUpError } from './errors/logto-auth-warm-up.error';
 export { Scopes } from './decorators/scopes.decorator';
 export { AnyScope } from './decorators/any-scope.decorator';
 export { Public } from './decorators/public.decorator';
