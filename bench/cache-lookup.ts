@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { VerifiedTokenCache } from '../lib';
+import { VerifiedTokenCache } from '../lib/cache/verified-token-cache';
 import { IssuerKeyResolvers } from '../lib/keys/issuer-key-resolvers';
 import { resolveLogtoAuthOptions } from '../lib/logto-auth.options';
 import { toLogtoUser } from '../lib/token/to-logto-user';

@@ -28,6 +28,11 @@ export class LogtoAuthGuard implements CanActivate {
   private readonly contexts: AuthContexts;
   private readonly verifications = new SharedVerifications();
 
+  /**
+   * Built by Nest's injector only. `@internal`: left out of the published typings, so they name none of
+   * the internals (the passport-jwt strategy, the cache) and need no passport types to compile.
+   * @internal
+   */
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly strategy: LogtoStrategy,
@@ -56,6 +61,17 @@ export class LogtoAuthGuard implements CanActivate {
     } catch (error) {
       throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
     }
+  }
+
+  /**
+   * Forgets every verified token (the module's one cache, shared by every LogtoAuthGuard instance), so
+   * the next request with each token is verified in full again. The cache itself is not public.
+   *
+   * @example
+   * app.get(LogtoAuthGuard).clearTokenCache();
+   */
+  clearTokenCache(): void {
+    this.tokenCache.clear();
   }
 
   /**

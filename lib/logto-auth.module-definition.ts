@@ -4,8 +4,6 @@ import { LogtoAuthModuleOptions } from './interfaces/logto-auth-module-options.i
 export const {
   ConfigurableModuleClass: ConfigurableLogtoAuthModule,
   MODULE_OPTIONS_TOKEN: LOGTO_AUTH_MODULE_OPTIONS,
-  OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<LogtoAuthModuleOptions>({ moduleName: 'LogtoAuth' })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createLogtoAuthOptions')

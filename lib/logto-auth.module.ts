@@ -10,6 +10,7 @@ import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
 import { LogtoAuthStartup } from './logto-auth.startup';
+import { GatewayGuardCheck, LOGTO_AUTH_GUARD_CLASS } from './context/gateway-guard.check';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
 
@@ -39,6 +40,8 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     LogtoAuthGuard,
     GraphqlFieldResolversCheck, // fails start-up when a field resolver's @Scopes would not be enforced
     LogtoAuthStartup, // logs what is trusted and, with `warmUp`, fetches the keys: once per module instance
+    { provide: LOGTO_AUTH_GUARD_CLASS, useValue: LogtoAuthGuard },
+    GatewayGuardCheck, // NestJS 11: a gateway the global guard does not reach fails the start
     // Decided from the resolved options, so `global` works the same through forRootAsync (peer modules
     // that decide it before the async options exist register no guard at all).
     {

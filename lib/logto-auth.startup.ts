@@ -4,26 +4,12 @@ import { ResolvedLogtoAuthOptions, ResolvedLogtoTenant } from './logto-auth.opti
 import { LogtoAuthException } from './errors/logto-auth.exception';
 import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { ORGANIZATION_AUDIENCE_PREFIX } from './organizations/organization-audience';
+import { LogtoAuthWarmUpError, warmUpFailure } from './errors/logto-auth-warm-up.error';
 
 // A kid no issuer signs with. Asked for it before any request, the resolver fetches the key set (it is
 // due: never fetched) and then answers `unknown_key` when the fetch worked, `jwks_unavailable` when not.
 // Going through getKey keeps the warm-up on the very path requests take, with its deadline and logs.
 const WARM_UP_PROBE_KID = 'nestjs-logto:warm-up-probe';
-
-/** The start of the application could not fetch a key set and the `warmUp: 'fail'` option asked to stop. */
-export class LogtoAuthWarmUpError extends Error {
-  constructor(jwksUris: readonly string[]) {
-    super(`LogtoAuthModule: ${warmUpFailure(jwksUris)}, or set warmUp: "warn" to start anyway.`);
-    this.name = 'LogtoAuthWarmUpError';
-  }
-}
-
-function warmUpFailure(jwksUris: readonly string[]): string {
-  return (
-    `warm-up could not fetch the signing keys from ${jwksUris.join(', ')} (the reason is logged above). ` +
-    'Check "endpoint" (or "jwksUri") and that the issuer is reachable from this host'
-  );
-}
 
 /**
  * What the module does once when the application starts: it says what it trusts, so a wrong issuer,

@@ -1,8 +1,14 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { packagesImportedByTypings } from './helpers/typings-imports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerProject, createConsumerProject } from './helpers/consumer-project';
 
-const EXPORTS = ['AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LOGTO_AUTH_OPTIONS', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard', 'LogtoAuthModule', 'LogtoStrategy', 'Public', 'SUPPORTED_ALGORITHMS', 'Scopes'];
+const root = resolve(__dirname, '..');
+const EXPORTS = ['AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard', 'LogtoAuthModule', 'LogtoAuthWarmUpError', 'Public', 'SUPPORTED_ALGORITHMS', 'Scopes'];
+// Internals: their typings pull in passport / passport-jwt types, and their shape is not a promise.
+const INTERNALS = ['LogtoStrategy', 'VerifiedTokenCache', 'LOGTO_AUTH_OPTIONS', 'OPTIONS_TYPE', 'ASYNC_OPTIONS_TYPE', 'ConfigurableLogtoAuthModule'];
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }>; peerDependencies: Record<string, string> };
 
 /** Builds the package as it is published and loads it the two ways users do: require() and import. */
 describe('the built package', () => {
@@ -24,6 +30,20 @@ describe('the built package', () => {
   it('loads with require()', () => {
     const out = run('load.cjs', "console.log(Object.keys(require('nestjs-logto')).sort().join(','))");
     expect(out.trim().split(',')).toEqual(expect.arrayContaining(EXPORTS));
+  });
+
+  it('keeps the internals out of the public surface', () => {
+    const names = run('internals.cjs', "console.log(Object.keys(require('nestjs-logto')).join(','))").trim().split(',');
+    expect(names.filter((name) => INTERNALS.includes(name))).toEqual([]);
+  });
+
+  it('publishes typings that import only peer dependencies, so skipLibCheck: false compiles without extra @types', () => {
+    const entries = Object.values(manifest.exports).flatMap((entry) => (entry.types ? [join(consumer.dir, 'node_modules/nestjs-logto', entry.types)] : []));
+    expect(entries.length).toBeGreaterThan(1);
+    const imported = packagesImportedByTypings(entries);
+    expect(imported.size).toBeGreaterThan(0); // @nestjs/common at least: the scan reads real imports
+    const notPeers = [...imported].filter(([name]) => !(name in manifest.peerDependencies)).map(([name, from]) => `${name} (${from})`);
+    expect(notPeers).toEqual([]);
   });
 
   it('loads with import', () => {

@@ -42,7 +42,7 @@ export const MAX_CACHED_TOKEN_CHARACTERS = 16 * 1024 * 1024;
  *
  * @example
  * // After revoking a user's tokens at Logto, stop honouring the copies verified here:
- * app.get(VerifiedTokenCache).clear();
+ * app.get(LogtoAuthGuard).clearTokenCache();
  */
 @Injectable()
 export class VerifiedTokenCache {

@@ -1,4 +1,5 @@
 import { Type } from '@nestjs/common';
+import type { LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { LogtoTenantOptions } from './logto-tenant-options.interface';
 import { LogtoUserValidator, LogtoUserValidatorFn } from './logto-user-validator.interface';
 
@@ -44,8 +45,11 @@ export interface LogtoAuthModuleOptions {
    * From 1 to 60000. Default 5000.
    */
   validateTimeoutMs?: number;
-  /** Accepted signature algorithms. Default ES384, ES256, ES512, RS256, PS256. `none` and HS* are refused. */
-  algorithms?: readonly string[];
+  /**
+   * Accepted signature algorithms, a subset of `SUPPORTED_ALGORITHMS`. Default ES384, ES256, ES512,
+   * RS256, PS256. Typed, so `['HS256']` or `['none']` fails to compile (and is refused at start-up too).
+   */
+  algorithms?: readonly LogtoSigningAlgorithm[];
   /** Seconds of clock skew allowed on `exp`, `nbf` and `iat`. Default 5. */
   clockTolerance?: number;
   /** Register the guard for every route (`APP_GUARD`). Default true; false: use `@UseGuards(LogtoAuthGuard)`. */

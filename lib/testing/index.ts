@@ -3,4 +3,4 @@
 export { startLogtoTestIssuer } from './logto-test-issuer';
 export type { LogtoRefusedTestTokens, LogtoTestIssuer, LogtoTestIssuerOptions, LogtoTestModuleOptions } from './logto-test-issuer';
 export type { LogtoTestTokenOptions } from './test-access-token';
-export type { PublicSigningJwk } from './signing-key';
+export type { PublicSigningJwk } from './public-signing-jwk.interface';

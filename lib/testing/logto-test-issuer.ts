@@ -1,5 +1,6 @@
 import { listenOnLoopback } from './loopback-server';
-import { generateSigningKey, PublicSigningJwk, SigningKey } from './signing-key';
+import { generateSigningKey, SigningKey } from './signing-key';
+import { PublicSigningJwk } from './public-signing-jwk.interface';
 import { LogtoTestTokenOptions, signTestAccessToken } from './test-access-token';
 
 /** How to start a test issuer. */

@@ -1,16 +1,8 @@
 import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 
-/** Every asymmetric JWS algorithm the module can verify; the test issuer offers ES384 and RS256, as Logto does. */
-export type SigningAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
+import { PublicSigningJwk, SigningAlgorithm } from './public-signing-jwk.interface';
 
-/** A public JWK as a JWKS publishes it: never any private member (d, p, q, dp, dq, qi, k). */
-export interface PublicSigningJwk {
-  readonly kty: string;
-  readonly kid: string;
-  readonly use: 'sig';
-  readonly alg?: string;
-  readonly [member: string]: unknown;
-}
+export type { PublicSigningJwk, SigningAlgorithm };
 
 export interface SigningKey {
   readonly kid: string;

@@ -22,6 +22,7 @@ export interface LogtoTestTokenOptions {
   header?: Record<string, unknown>;
 }
 
+/** @internal what the issuer signs with; left out of the published typings (it names node:crypto types). */
 export interface AccessTokenContext {
   readonly issuer: string;
   readonly audience: string | readonly string[];
@@ -30,7 +31,7 @@ export interface AccessTokenContext {
 
 const DEFAULT_LIFETIME_SECONDS = 3600;
 
-/** A Logto-shaped access token (RFC 9068 §2), really signed with the context's key. */
+/** A Logto-shaped access token (RFC 9068 §2), really signed with the context's key. @internal */
 export function signTestAccessToken(context: AccessTokenContext, options: LogtoTestTokenOptions = {}): string {
   const { key } = context;
   const now = Math.floor(Date.now() / 1000);

@@ -8,7 +8,8 @@ import { createTestKey } from '../helpers/keys';
 import { b64url, hmacJws, signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
 import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
-import { LogtoAuthException, LogtoStrategy } from '../../lib';
+import { LogtoAuthException } from '../../lib';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 
 const HTTP_FLOOD_SIZE = 1_000; // through both HTTP stacks
 const STRATEGY_FLOOD_SIZE = 10_000; // through the real strategy and key resolver, without sockets

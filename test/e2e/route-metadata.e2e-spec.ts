@@ -61,6 +61,10 @@ class AdminController extends OpenController {
   }
 }
 
+/** Inherits OpenController's handlers and class-level @Public(), and adds nothing. */
+@Controller('plain-subclass')
+class PlainSubclassController extends OpenController {}
+
 @Controller('contradiction')
 class ContradictionController {
   @Get()
@@ -102,7 +106,7 @@ const insufficient = (scopes: string, alternatives = '') =>
 const besides = (groups: string) => ` Besides the scopes in scope, it needs one of: ${groups}.`;
 
 describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
-  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, ContradictionController, ClassContradictionController, ClassOrganizationContradictionController], providers: [RecordingGuard] });
+  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, PlainSubclassController, ContradictionController, ClassContradictionController, ClassOrganizationContradictionController], providers: [RecordingGuard] });
   const bearer = (scope?: string) => `Bearer ${api.token({ claims: { scope } })}`;
 
   it('class and handler @Scopes add up', async () => {
@@ -203,6 +207,15 @@ describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
     expect(inherited.status).toBe(403);
     expect(inherited.headers['www-authenticate']).toBe(insufficient('admin'));
     expect((await api.get('/admin/secret', bearer('admin'))).status).toBe(200);
+  });
+
+  it('a class-level @Public is not inherited even by a subclass that adds nothing: it needs a token', async () => {
+    expect((await api.get('/open')).status).toBe(200); // the base class stays public
+    const anonymous = await api.get('/plain-subclass');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('auth.authorization_header_missing');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect((await api.get('/plain-subclass', bearer('read:documents'))).body).toEqual({ user: expect.objectContaining({ sub: 'user-1' }) });
   });
 
   it('@CurrentUser(field) returns one field; request.user is set for guards that run after this one', async () => {

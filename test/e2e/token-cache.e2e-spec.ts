@@ -1,7 +1,9 @@
 import { Controller, Get, INestApplication, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
-import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions, LogtoStrategy, VerifiedTokenCache } from '../../lib';
+import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions } from '../../lib';
+import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
@@ -83,6 +85,14 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(second.body.user).toEqual(first.body.user);
     expect(second.body.user.sub).toBe('user-1');
     expect(cached.verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets every verified token on LogtoAuthGuard.clearTokenCache(): the next request verifies in full', async () => {
+    const bearer = token();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    cached.app.get(LogtoAuthGuard).clearTokenCache();
+    expect((await get(cached, '/documents', bearer)).status).toBe(200);
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
   });
 
   it('still checks scopes on every request from the cached user', async () => {
@@ -206,18 +216,33 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
     expect(cached.verifications).toHaveBeenCalledTimes(3); // a token under the bound is cached
   });
 
-  it('does not store a verification that raced a key removal', async () => {
-    const ticket = cached.cache.ticket();
+  it('does not store a verification that raced a key removal: the next request is verified in full and refused', async () => {
+    const strategy = cached.app.get(LogtoStrategy);
     const bearer = token(k1);
-    expect((await get(cached, '/documents', bearer)).status).toBe(200);
-    const user = cached.cache.get(bearer)!; // the real LogtoUser the verification produced
-    expect(user.expiresAt).toBeInstanceOf(Date);
-    cached.cache.clear();
-    const fresh = createTestKey('ES384'); // unknown to the app whatever ran before: its token makes a refresh
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let verifiedWithK1 = false;
+    // The real verification runs with k1, then is held before the guard stores its result.
+    cached.verifications.mockImplementationOnce(async (raw: string) => {
+      const outcome = await LogtoStrategy.prototype.authenticateToken.call(strategy, raw);
+      verifiedWithK1 = true;
+      await gate;
+      return outcome;
+    });
+    const inFlight = get(cached, '/documents', bearer).then((res) => res);
+    await vi.waitFor(() => expect(verifiedWithK1).toBe(true), { timeout: 10_000 });
+    // Meanwhile a refresh (caused by a new kid) finds k1 gone from the JWKS.
+    const fresh = createTestKey('ES384');
     jwks.setKeys([k2.jwk, fresh.jwk]);
-    expect((await get(cached, '/documents', token(fresh))).status).toBe(200); // removes k1 while "our" verification ran
-    cached.cache.remember(bearer, user, k1.kid, ticket);
-    expect(cached.cache.get(bearer)).toBeUndefined();
+    expect((await get(cached, '/documents', token(fresh))).status).toBe(200);
+    release();
+    expect((await inFlight).status).toBe(200); // verified while k1 was still published
+    expect(cached.verifications).toHaveBeenCalledTimes(2);
+    const res = await get(cached, '/documents', bearer);
+    expect(cached.verifications).toHaveBeenCalledTimes(3); // no cache entry answered: a full verification
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 'invalid_token', message: 'The access token is signed with a key this API does not know.' });
+    expect(res.headers['www-authenticate']).toContain(INVALID);
   });
 
   it('never stores a refused token', async () => {

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { LogtoAuthException, LogtoAuthGuard, LogtoStrategy } from '../../lib';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { LogtoAuthException, LogtoAuthGuard } from '../../lib';
+import { LogtoStrategy } from '../../lib/logto.strategy';
 import { challengeHeaders } from '../../lib/errors/www-authenticate';
 import { DocumentsController } from '../helpers/documents.controller';
 import { ProfileController } from '../helpers/profile.controller';
@@ -180,6 +181,26 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     it('refuses a token expired beyond the tolerance and accepts one just inside it', async () => {
       await expectInvalidToken(api.token({ claims: { exp: now() - 10 } }), DESCRIPTIONS.expired);
       await expectAccepted(api.token({ claims: { exp: now() - 2 } }));
+    });
+
+    describe('jsonwebtoken alone, at the tolerance boundary (the pre-check skipped)', () => {
+      const NOW = 1_900_000_000; // seconds, on a fake clock: the boundary is exact, whatever the load
+      afterEach(() => vi.useRealTimers());
+
+      // jsonwebtoken reads clockTolerance in seconds: given in milliseconds, a token hours past its exp passes.
+      it('refuses exp at now - 5 s (now >= exp + tolerance) and accepts exp at now - 4 s', async () => {
+        vi.useFakeTimers({ toFake: ['Date'], now: NOW * 1000 });
+        expect(refusalOf(await jsonwebtokenOnly(api.token({ claims: { exp: NOW - 5, iat: NOW - 60 } }))).reason).toBe('expired');
+        expect(refusalOf(await jsonwebtokenOnly(api.token({ claims: { exp: NOW - 3600, iat: NOW - 7200 } }))).reason).toBe('expired');
+        expect((await jsonwebtokenOnly(api.token({ claims: { exp: NOW - 4, iat: NOW - 60 } }))).user).toMatchObject({ sub: 'user-1' });
+      });
+
+      it('refuses nbf at now + 6 s and accepts nbf at now + 5 s', async () => {
+        vi.useFakeTimers({ toFake: ['Date'], now: NOW * 1000 });
+        expect(refusalOf(await jsonwebtokenOnly(api.token({ claims: { nbf: NOW + 6, exp: NOW + 60 } }))).reason).toBe('not_yet_valid');
+        expect(refusalOf(await jsonwebtokenOnly(api.token({ claims: { nbf: NOW + 3600, exp: NOW + 7200 } }))).reason).toBe('not_yet_valid');
+        expect((await jsonwebtokenOnly(api.token({ claims: { nbf: NOW + 5, exp: NOW + 60 } }))).user).toMatchObject({ sub: 'user-1' });
+      });
     });
 
     it('refuses nbf and iat in the future beyond the tolerance, accepts them inside it', async () => {

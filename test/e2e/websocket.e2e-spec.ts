@@ -1,7 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LogtoAuthModule, LogtoStrategy } from '../../lib';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { CurrentUser, LogtoAuthModule } from '../../lib';
+import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
+import { LogtoStrategy } from '../../lib/logto.strategy';
+import { WebSocketAuthContext } from '../../lib/context/websocket.context';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
@@ -180,11 +184,13 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
   });
 
   it('refuses a message that arrives after exp, even before the close timer fires', async () => {
-    const exp = nowSeconds() + 20;
+    // No close timer at all for this connection: only the per-message check can refuse (the close at
+    // exp has its own test, on a fake clock, in test/unit/websocket-close-time.spec.ts).
+    vi.spyOn(WebSocketAuthContext.prototype as unknown as { closeOnExpiry(): void }, 'closeOnExpiry').mockImplementation(() => undefined);
+    const exp = nowSeconds() + 2;
     const socket = await connect({ authToken: token({ exp }) });
     expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
-    // Only the clock moves, past exp: the close timer has not fired, so the message check is what refuses.
-    // (Less than Socket.IO's 45 s ping window, which the client also measures with Date.)
+    // Only the clock moves, past exp (less than Socket.IO's 45 s ping window, which the client also measures with Date).
     vi.useFakeTimers({ toFake: ['Date'], now: (exp + 1) * 1000 });
     const exception = nextEvent(socket, 'exception');
     const disconnected = nextEvent(socket, 'disconnect');
@@ -225,5 +231,37 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
       expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_header_missing' });
       expect(await disconnected).toBe('io server disconnect');
     });
+  });
+});
+
+describe('a gateway without a guard of its own', () => {
+  @WebSocketGateway()
+  class BareGateway {
+    @SubscribeMessage('whoami') whoami(@CurrentUser('sub') sub: string) {
+      return { sub };
+    }
+  }
+
+  it('is protected by the global guard (NestJS 12) or refuses to start (NestJS 11), never served open', async () => {
+    const jwks = await startJwksServer([]);
+    const starting = createTestApp('express', {
+      imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE })],
+      providers: [BareGateway],
+    });
+    try {
+      if (globalGuardsReachGateways()) {
+        const app = await starting;
+        const socket = await connectSocket(await listenOnLoopback(app), {});
+        const exception = nextEvent(socket, 'exception');
+        socket.emit('whoami');
+        expect(await exception).toMatchObject({ status: 'error', code: 'auth.authorization_header_missing' });
+        socket.disconnect();
+        await app.close();
+      } else {
+        await expect(starting).rejects.toThrow('so BareGateway would answer clients without a token. Add @UseGuards(LogtoAuthGuard)');
+      }
+    } finally {
+      await jwks.close();
+    }
   });
 });
