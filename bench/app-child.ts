@@ -3,7 +3,7 @@ import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
 import { VerifiedTokenCache } from '../lib/cache/verified-token-cache';
-import { LogtoStrategy } from '../lib/logto.strategy';
+import { AccessTokenVerifier } from '../lib/token/access-token.verifier';
 import { BenchAppConfig, BenchAppName } from './apps/bench-app-config';
 import { joseGuardApp } from './apps/jose-guard.app';
 import { logtoModuleApp } from './apps/logto-module.app';
@@ -44,12 +44,12 @@ async function main(): Promise<void> {
 function countFullVerifications(app: Awaited<ReturnType<typeof NestFactory.create>>, name: BenchAppName) {
   const counters = { full: 0, cached: () => 0 };
   if (name !== 'logto-module') return counters;
-  const strategy = app.get(LogtoStrategy);
+  const verifier = app.get(AccessTokenVerifier);
   const cache = app.get(VerifiedTokenCache);
-  const authenticate = strategy.authenticateToken.bind(strategy);
-  strategy.authenticateToken = (token: string) => {
+  const verify = verifier.verify.bind(verifier);
+  verifier.verify = (token: string) => {
     counters.full++;
-    return authenticate(token);
+    return verify(token);
   };
   counters.cached = () => cache.size;
   return counters;

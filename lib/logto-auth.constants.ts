@@ -1,8 +1,6 @@
 /** Injection token of the validated, defaulted options (`ResolvedLogtoAuthOptions`). */
 export const LOGTO_AUTH_OPTIONS = Symbol('LOGTO_AUTH_OPTIONS');
 
-export const LOGTO_STRATEGY_NAME = 'logto';
-
 export const IS_PUBLIC_KEY = 'logto-auth:is-public';
 export const SCOPES_KEY = 'logto-auth:scopes';
 export const ANY_SCOPE_KEY = 'logto-auth:any-scope';
@@ -32,6 +30,7 @@ export const ACCESS_TOKEN_TYPES: readonly string[] = Object.freeze(['at+jwt', 'a
 export const DEFAULTS = {
   clockTolerance: 5,
   realm: 'api',
+  strategyName: 'logto',
   jwksTimeoutMs: 5_000,
   jwksCooldownMs: 30_000,
   jwksCacheMaxAgeMs: 10 * 60_000,

@@ -2,9 +2,8 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nest
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
-import { LogtoStrategy } from './logto.strategy';
-import { LogtoAuthException } from './errors/logto-auth.exception';
-import { jwtErrorReason } from './token/jwt-error-reason';
+import { LogtoAuthException, refusalOf } from './errors/logto-auth.exception';
+import { AccessTokenVerifier } from './token/access-token.verifier';
 import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
@@ -30,12 +29,12 @@ export class LogtoAuthGuard implements CanActivate {
 
   /**
    * Built by Nest's injector only. `@internal`: left out of the published typings, so they name none of
-   * the internals (the passport-jwt strategy, the cache) and need no passport types to compile.
+   * the internals (the verifier, the cache) and need no passport types to compile.
    * @internal
    */
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
-    private readonly strategy: LogtoStrategy,
+    private readonly verifier: AccessTokenVerifier,
     private readonly tokenCache: VerifiedTokenCache,
     private readonly adapterHost: HttpAdapterHost,
     private readonly userValidation: LogtoUserValidation,
@@ -101,17 +100,6 @@ export class LogtoAuthGuard implements CanActivate {
     }
   }
 
-  /**
-   * Turns passport's outcome into a user or the precise refusal; never passes on a library's message,
-   * which can name the expected issuer and audience.
-   */
-  handleRequest(error: unknown, user: LogtoUser | undefined, info: unknown): LogtoUser {
-    const failure = error ?? info;
-    if (failure instanceof LogtoAuthException) throw failure;
-    if (failure !== undefined || !user) throw new LogtoAuthException(jwtErrorReason(failure));
-    return user;
-  }
-
   // The outcome, refusals included, is remembered for this request or connection only (see SharedVerifications).
   private authenticateOnce(request: AuthRequest): Promise<LogtoUser> {
     return this.verifications.forRequest(request, () => this.authenticate(request));
@@ -119,32 +107,22 @@ export class LogtoAuthGuard implements CanActivate {
 
   private async authenticate(request: AuthRequest): Promise<LogtoUser> {
     const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
-    return this.verify(token); // -> cache hit, or key -> verified claims -> LogtoUser
+    // A hit skips decoding, the key and the signature; concurrent misses of one token share one verification.
+    return this.tokenCache.get(token) ?? this.verifications.forToken(token, () => this.verify(token));
   }
 
   private async verify(token: string): Promise<LogtoUser> {
-    // A hit skips passport and the signature; concurrent misses of one token share one verification.
-    return this.tokenCache.get(token) ?? this.verifications.forToken(token, () => this.verifyInFull(token));
-  }
-
-  private async verifyInFull(token: string): Promise<LogtoUser> {
     const ticket = this.tokenCache.ticket();
-    const { error, user, info, kid } = await this.strategy.authenticateToken(token);
-    const verified = this.handleRequest(error, user, info);
-    this.tokenCache.remember(token, verified, kid, ticket); // reached only by a token that passed every check
-    return verified;
-  }
-
-  private toRefusal(error: unknown): LogtoAuthException {
-    const exception = error instanceof LogtoAuthException ? error : this.unexpected(error);
-    const detail = exception.details.logDetail;
-    this.logger.debug?.(`refused ${exception.code}: ${exception.reason}${detail === undefined ? '' : ` (${detail})`}`);
-    return exception;
+    const { user, kid } = await this.verifier.verify(token); // the one pipeline, shared with the passport strategy
+    this.tokenCache.remember(token, user, kid, ticket); // reached only by a token that passed every check
+    return user;
   }
 
   // Fail closed: a fault in verification refuses the request; it never lets it through or becomes a 500.
-  private unexpected(error: unknown): LogtoAuthException {
-    this.logger.error(`unexpected ${error instanceof Error ? error.name : typeof error} while verifying a token`);
-    return new LogtoAuthException('malformed_token');
+  private toRefusal(error: unknown): LogtoAuthException {
+    const exception = refusalOf(error, this.logger);
+    const detail = exception.details.logDetail;
+    this.logger.debug?.(`refused ${exception.code}: ${exception.reason}${detail === undefined ? '' : ` (${detail})`}`);
+    return exception;
   }
 }

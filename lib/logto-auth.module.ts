@@ -4,7 +4,8 @@ import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ConfigurableLogtoAuthModule, LOGTO_AUTH_MODULE_OPTIONS } from './logto-auth.module-definition';
 import { resolveLogtoAuthOptions, ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthGuard } from './logto-auth.guard';
-import { LogtoStrategy } from './logto.strategy';
+import { LogtoAuthStrategy } from './logto-auth.strategy';
+import { AccessTokenVerifier } from './token/access-token.verifier';
 import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
@@ -34,7 +35,8 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
   providers: [
     { provide: LOGTO_AUTH_OPTIONS, useFactory: resolveLogtoAuthOptions, inject: [LOGTO_AUTH_MODULE_OPTIONS] },
     { provide: IssuerKeyResolvers, useFactory: (o: ResolvedLogtoAuthOptions) => new IssuerKeyResolvers(o), inject: [LOGTO_AUTH_OPTIONS] },
-    LogtoStrategy,
+    AccessTokenVerifier, // the one verification pipeline: LogtoAuthGuard and the passport strategy share it
+    LogtoAuthStrategy, // registered with passport as `strategyName`, for AuthGuard('logto')
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
     LogtoAuthGuard,
@@ -51,6 +53,6 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     },
   ],
   // Everything LogtoAuthGuard injects, so `@UseGuards(LogtoAuthGuard)` resolves in any module.
-  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, LogtoStrategy, LogtoUserValidation, VerifiedTokenCache, LogtoAuthGuard],
+  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, AccessTokenVerifier, LogtoUserValidation, VerifiedTokenCache, LogtoAuthGuard],
 })
 export class LogtoAuthModule extends ConfigurableLogtoAuthModule {}

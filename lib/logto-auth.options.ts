@@ -27,6 +27,7 @@ export interface ResolvedLogtoAuthOptions {
   readonly clockTolerance: number;
   readonly global: boolean;
   readonly realm: string;
+  readonly strategyName: string;
   readonly jwksTimeoutMs: number;
   readonly jwksCooldownMs: number;
   readonly jwksCacheMaxAgeMs: number;
@@ -69,6 +70,7 @@ export function resolveLogtoAuthOptions(options: LogtoAuthModuleOptions): Resolv
     clockTolerance: nonNegativeNumber('clockTolerance', options.clockTolerance, DEFAULTS.clockTolerance, 300),
     global: optionalBoolean('global', options.global, true),
     realm: resolveRealm(options.realm),
+    strategyName: resolveStrategyName(options.strategyName),
     jwksTimeoutMs: nonNegativeNumber('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs, 60_000, 1),
     jwksCooldownMs: nonNegativeNumber('jwksCooldownMs', options.jwksCooldownMs, DEFAULTS.jwksCooldownMs, 3_600_000),
     jwksCacheMaxAgeMs: nonNegativeNumber(
@@ -269,6 +271,17 @@ function resolveRealm(realm: unknown): string {
     throw new LogtoAuthOptionsError('realm', 'must be printable ASCII without double quotes or backslashes');
   }
   return realm;
+}
+
+// A passport strategy name: a word, as `@nestjs/passport` users write them ('jwt', 'api-key', 'logto-admin').
+const STRATEGY_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+function resolveStrategyName(name: unknown): string {
+  if (name === undefined) return DEFAULTS.strategyName;
+  if (typeof name !== 'string' || !STRATEGY_NAME.test(name)) {
+    throw new LogtoAuthOptionsError('strategyName', 'must be 1 to 64 letters, digits, ".", "_", ":" or "-", starting with a letter or digit');
+  }
+  return name;
 }
 
 const WARM_UP_MODES: readonly unknown[] = [false, 'warn', 'fail'];

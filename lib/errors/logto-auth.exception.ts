@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { LOGTO_AUTH_FAILURES, LogtoAuthFailure, LogtoAuthFailureRule } from './logto-auth-failures';
 
 const STATUS_TEXT: Partial<Record<HttpStatus, string>> = {
@@ -59,4 +59,14 @@ function describe({ description }: LogtoAuthFailureRule, { requiredScopes, scope
   if (!scopeAlternatives?.length) return description;
   const groups = scopeAlternatives.map((group) => group.join(', ')).join('; and one of: ');
   return `${description} ${requiredScopes?.length ? 'Besides the scopes in scope, it' : 'It'} needs one of: ${groups}.`;
+}
+
+/**
+ * Fail closed: a fault in verification (not a `LogtoAuthException`) refuses the request as a malformed
+ * token; it never lets it through or becomes a 500. The fault is logged by its name only.
+ */
+export function refusalOf(error: unknown, logger: Logger): LogtoAuthException {
+  if (error instanceof LogtoAuthException) return error;
+  logger.error(`unexpected ${error instanceof Error ? error.name : typeof error} while verifying a token`);
+  return new LogtoAuthException('malformed_token');
 }

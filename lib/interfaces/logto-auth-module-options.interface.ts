@@ -56,6 +56,11 @@ export interface LogtoAuthModuleOptions {
   global?: boolean;
   /** The `realm` of the `WWW-Authenticate` challenge. Default `api`. */
   realm?: string;
+  /**
+   * The name the module's passport strategy is registered under, for `@UseGuards(AuthGuard('logto'))`
+   * (`@nestjs/passport`). Default `logto`; give each module its own when several share a process.
+   */
+  strategyName?: string;
   /** Milliseconds a JWKS request may take in all before it is abandoned. Default 5000. */
   jwksTimeoutMs?: number;
   /** Milliseconds between two JWKS fetches caused by unknown key ids. Default 30000. */

@@ -1,6 +1,6 @@
 import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
-import { organizationOfClaims } from '../organizations/organization-of-claims';
+import { organizationOfClaims } from './access-token-audience';
 import { readScopes } from './scope-claim';
 
 export type ClaimReadingOptions = Pick<ResolvedLogtoAuthOptions, 'scopeClaim' | 'organizations'>;

@@ -9,10 +9,10 @@ import { b64url, hmacJws, signAccessToken, TEST_AUDIENCE } from '../helpers/sign
 import { ADAPTERS } from '../helpers/test-app';
 import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
 import { LogtoAuthException } from '../../lib';
-import { LogtoStrategy } from '../../lib/logto.strategy';
+import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 
 const HTTP_FLOOD_SIZE = 1_000; // through both HTTP stacks
-const STRATEGY_FLOOD_SIZE = 10_000; // through the real strategy and key resolver, without sockets
+const STRATEGY_FLOOD_SIZE = 10_000; // through the real verifier and key resolver, without sockets
 const COOLDOWN_MS = 250;
 
 /** Well-formed tokens that pass every cheap check, each naming a kid nobody published (signature: noise). */
@@ -107,7 +107,7 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
     // have started while the 200 travelled back; more would mean the flood kept the new key out.
     expect(fetchesUntilAccepted).toBeLessThanOrEqual(3);
     // floods are logged at most once per window (whether a window reaches the threshold depends on the
-    // machine's speed; the strategy-level flood below proves the log itself), without a kid or a token
+    // machine's speed; the verifier-level flood below proves the log itself), without a kid or a token
     const floodLogs = app.logger.matching('unknown key ids refused without refetching');
     expect(floodLogs.length).toBeLessThanOrEqual(jwks.requests + 1);
     expect(floodLogs.every((entry) => entry.level === 'warn' && entry.context === 'LogtoAuth')).toBe(true);
@@ -191,7 +191,7 @@ describe.each(ADAPTERS)('key set refresh and the unknown-kid cooldown over %s', 
   });
 });
 
-describe('a 10,000-token random-kid flood through the real strategy and key resolver', () => {
+describe('a 10,000-token random-kid flood through the real verifier and key resolver', () => {
   const cooldownMs = 100; // small, so that the flood spans several windows
   const batchSize = 100; // settled together: the flood keeps the event loop busy the whole time
   // The attacker paces the 100 batches so that the flood spans about ten windows however fast the machine
@@ -202,7 +202,7 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
   it('costs at most one fetch per window, refuses every flood token, and lets a rotated key in after one window', async () => {
     const app = await startGuardedApp('express', { options: { jwksCooldownMs: cooldownMs } });
     try {
-      const strategy = app.app.get(LogtoStrategy);
+      const verifier = app.app.get(AccessTokenVerifier);
       const rotated = createTestKey('ES384');
       const rotatedToken = signAccessToken({ key: rotated, issuer: app.jwks.issuer });
       const floodReasons = new Map<string, number>();
@@ -215,8 +215,10 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
       let batchesSent = 0;
       const settle = async () => {
         const tokens = publishedAt !== undefined && rotatedAcceptedAt === undefined ? [...batch, rotatedToken] : batch;
-        const outcomes = await Promise.all(tokens.map((token) => strategy.authenticateToken(token)));
-        outcomes.forEach(({ error, info, user }, i) => {
+        const outcomes = await Promise.all(
+          tokens.map((token) => verifier.verify(token).then(({ user }) => ({ user, error: undefined }), (error: unknown) => ({ user: undefined, error }))),
+        );
+        outcomes.forEach(({ error, user }, i) => {
           if (tokens[i] === rotatedToken) {
             if (user) {
               rotatedAcceptedAt = performance.now();
@@ -224,8 +226,7 @@ describe('a 10,000-token random-kid flood through the real strategy and key reso
             }
             return;
           }
-          const failure = error ?? info;
-          const reason = user ? 'accepted' : failure instanceof LogtoAuthException ? failure.reason : String(failure);
+          const reason = user ? 'accepted' : error instanceof LogtoAuthException ? error.reason : String(error);
           floodReasons.set(reason, (floodReasons.get(reason) ?? 0) + 1);
         });
         batch = [];

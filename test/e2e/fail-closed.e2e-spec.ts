@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LogtoStrategy } from '../../lib/logto.strategy';
+import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
+import { ACCESS_TOKEN_RULES } from '../../lib/token/access-token.rules';
 import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
 import { IssuerKeyResolvers } from '../../lib/keys/issuer-key-resolvers';
 import { LogtoUserValidation } from '../../lib/validation/logto-user-validation';
@@ -31,9 +32,9 @@ describe.each(ADAPTERS)('a fault during verification fails closed over %s', (ada
   const pieces: [string, () => void][] = [
     ['the key resolver rejects', () => vi.spyOn(app.app.get(IssuerKeyResolvers), 'getKey').mockRejectedValue(fault())],
     ['the key resolver throws', () => vi.spyOn(app.app.get(IssuerKeyResolvers), 'getKey').mockImplementation(() => { throw fault(); })],
-    ['the strategy rejects', () => vi.spyOn(app.app.get(LogtoStrategy), 'authenticateToken').mockRejectedValue(fault())],
-    ['the strategy throws', () => vi.spyOn(app.app.get(LogtoStrategy), 'authenticateToken').mockImplementation(() => { throw fault(); })],
-    ['a claim rule throws', () => vi.spyOn(app.app.get(LogtoStrategy), 'validate').mockImplementation(() => { throw fault(); })],
+    ['the strategy rejects', () => vi.spyOn(app.app.get(AccessTokenVerifier), 'verify').mockRejectedValue(fault())],
+    ['the strategy throws', () => vi.spyOn(app.app.get(AccessTokenVerifier), 'verify').mockImplementation(() => { throw fault(); })],
+    ['a claim rule throws', () => vi.spyOn(ACCESS_TOKEN_RULES.find((rule) => rule.on === 'verified')!, 'refuses').mockImplementation(() => { throw fault(); })],
     ['the token cache throws on lookup', () => vi.spyOn(app.app.get(VerifiedTokenCache), 'get').mockImplementation(() => { throw fault(); })],
     ['the token cache throws on store', () => vi.spyOn(app.app.get(VerifiedTokenCache), 'remember').mockImplementation(() => { throw fault(); })],
     ['the user validation rejects', () => vi.spyOn(app.app.get(LogtoUserValidation), 'assert').mockRejectedValue(fault())],
@@ -59,7 +60,7 @@ describe.each(ADAPTERS)('@Public() routes over %s', (adapter) => {
   afterAll(() => app?.close());
 
   it('never verify a token sent to them: a random-kid token causes no verification and no JWKS request', async () => {
-    const verifications = vi.spyOn(app.app.get(LogtoStrategy), 'authenticateToken');
+    const verifications = vi.spyOn(app.app.get(AccessTokenVerifier), 'verify');
     const stranger = signAccessToken({ key: createTestKey('ES384'), issuer: app.jwks.issuer });
     app.jwks.resetCount();
     for (const authorization of [`Bearer ${stranger}`, 'Bearer not.a.jwt', 'Basic dXNlcjpwYXNz']) {

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { LogtoAuthModule } from '../../lib';
-import { LogtoStrategy } from '../../lib/logto.strategy';
+import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
 import { DOC_TYPE_DEFS, DocResolver, DOCUMENTS_TYPE_DEFS, DocumentsResolver, GqlAdminGuard } from '../helpers/documents.resolver';
 import { createTestKey } from '../helpers/keys';
@@ -117,7 +117,7 @@ describe.each(ADAPTERS)("GraphQL with fieldResolverEnhancers: ['guards'] over %s
   });
 
   it('verifies a bad-signature token once for 500 aliased fields', async () => {
-    const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
     const res = await gql(`{ ${aliases(500, 'mySub')} }`, badSignature());
     expect(res.body.errors).toHaveLength(500);
     expect(res.body.errors.every((e: { extensions: { logtoCode: string } }) => e.extensions.logtoCode === 'invalid_token')).toBe(true);
@@ -126,14 +126,14 @@ describe.each(ADAPTERS)("GraphQL with fieldResolverEnhancers: ['guards'] over %s
   });
 
   it('verifies a bad-signature token once for 500 aliased mutations, which run one after the other', async () => {
-    const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
     const res = await gql(`mutation { ${aliases(500, 'createDocument')} }`, badSignature());
     expect(res.body.errors).toHaveLength(500);
     expect(verify).toHaveBeenCalledTimes(1);
   });
 
   it('verifies a new valid token once for 500 aliased fields', async () => {
-    const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
     const res = await gql(`{ ${aliases(500, 'mySub')} }`, token('read:documents'));
     expect(res.body.errors).toBeUndefined();
     expect(Object.values(res.body.data)).toEqual(Array(500).fill('user-1'));
@@ -141,12 +141,12 @@ describe.each(ADAPTERS)("GraphQL with fieldResolverEnhancers: ['guards'] over %s
   });
 
   it('shares one verification between concurrent requests with the same new token', async () => {
-    const strategy = app.get(LogtoStrategy);
-    const original = strategy.authenticateToken.bind(strategy);
+    const verifier = app.get(AccessTokenVerifier);
+    const original = verifier.verify.bind(verifier);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     // Holds the first verification until all 20 requests are waiting on a verification of this token.
-    const verify = vi.spyOn(strategy, 'authenticateToken').mockImplementation(async (raw) => (await gate, original(raw)));
+    const verify = vi.spyOn(verifier, 'verify').mockImplementation(async (raw) => (await gate, original(raw)));
     const lookups = vi.spyOn(app.get(VerifiedTokenCache), 'get');
     const shared = badSignature();
     const replies = Promise.all(Array.from({ length: 20 }, () => gql('{ mySub }', shared)));

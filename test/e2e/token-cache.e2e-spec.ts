@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, MockInstance, vi } from 'vitest';
 import { LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions } from '../../lib';
 import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
-import { LogtoStrategy } from '../../lib/logto.strategy';
+import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
@@ -39,7 +39,7 @@ async function startApp(adapter: AdapterName, jwks: JwksServer, options: Partial
     imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, ...options })],
     controllers: controllers as never[],
   });
-  const verifications = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+  const verifications = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
   return { app, cache: app.get(VerifiedTokenCache), verifications } satisfies CachedApp;
 }
 
@@ -217,14 +217,14 @@ describe.each(ADAPTERS)('verified-token cache over %s', (adapter) => {
   });
 
   it('does not store a verification that raced a key removal: the next request is verified in full and refused', async () => {
-    const strategy = cached.app.get(LogtoStrategy);
+    const verifier = cached.app.get(AccessTokenVerifier);
     const bearer = token(k1);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let verifiedWithK1 = false;
     // The real verification runs with k1, then is held before the guard stores its result.
     cached.verifications.mockImplementationOnce(async (raw: string) => {
-      const outcome = await LogtoStrategy.prototype.authenticateToken.call(strategy, raw);
+      const outcome = await AccessTokenVerifier.prototype.verify.call(verifier, raw);
       verifiedWithK1 = true;
       await gate;
       return outcome;

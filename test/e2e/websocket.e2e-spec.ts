@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { CurrentUser, LogtoAuthModule } from '../../lib';
 import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
-import { LogtoStrategy } from '../../lib/logto.strategy';
+import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { WebSocketAuthContext } from '../../lib/context/websocket.context';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
@@ -59,7 +59,7 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
   });
 
   it('verifies the token once per connection, not once per message', async () => {
-    const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
     const socket = await connect({ authToken: token() });
     for (let i = 0; i < 3; i++) expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
     expect(verify).toHaveBeenCalledTimes(1);
@@ -140,7 +140,7 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
   });
 
   it('verifies a bad token once for a burst of messages, and closes the connection at the first refusal', async () => {
-    const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
     const socket = await connect({ authToken: signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer, header: { kid: key.kid } }) });
     const exceptions: unknown[] = [];
     socket.on('exception', (payload: unknown) => exceptions.push(payload));
@@ -201,7 +201,7 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
 
   describe('with authenticateConnection() in handleConnection', () => {
     it('verifies the token as the connection opens, and not again for its messages', async () => {
-      const verify = vi.spyOn(app.get(LogtoStrategy), 'authenticateToken');
+      const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
       await connect({ authToken: token() });
       expect(verify).toHaveBeenCalledTimes(0); // the default namespace verifies lazily
       const strict = await connectSocket(`${url}/strict`, { authToken: token({ sub: 'user-2' }) });

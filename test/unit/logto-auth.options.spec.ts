@@ -18,6 +18,7 @@ describe('resolveLogtoAuthOptions', () => {
       clockTolerance: 5,
       global: true,
       realm: 'api',
+      strategyName: 'logto',
       jwksTimeoutMs: 5000,
       jwksCooldownMs: 30000,
       jwksCacheMaxAgeMs: 600000,
@@ -25,6 +26,11 @@ describe('resolveLogtoAuthOptions', () => {
       tokenCache: { maxEntries: 10000, ttlMs: 300000 },
       warmUp: false,
     });
+  });
+
+  it('takes a strategy name for passport (several modules in one process)', () => {
+    expect(resolve({ endpoint: 'https://t.logto.app', audience, strategyName: 'logto-admin' }).strategyName).toBe('logto-admin');
+    expect(resolve({ endpoint: 'https://t.logto.app', audience, strategyName: 'tenant.a:v2_1' }).strategyName).toBe('tenant.a:v2_1');
   });
 
   it('takes explicit issuers (custom domains) and jwksUri, and audience lists', () => {
@@ -89,6 +95,11 @@ describe('resolveLogtoAuthOptions', () => {
     [{ endpoint: 'https://t.logto.app', audience, clockTolerance: Number.NaN }, 'option "clockTolerance"'],
     [{ endpoint: 'https://t.logto.app', audience, global: 'yes' }, 'option "global" must be a boolean'],
     [{ endpoint: 'https://t.logto.app', audience, realm: 'a"b' }, 'option "realm"'],
+    [{ endpoint: 'https://t.logto.app', audience, strategyName: '' }, 'option "strategyName" must be 1 to 64 letters'],
+    [{ endpoint: 'https://t.logto.app', audience, strategyName: 'logto admin' }, 'option "strategyName" must be 1 to 64 letters'],
+    [{ endpoint: 'https://t.logto.app', audience, strategyName: '-logto' }, 'option "strategyName" must be 1 to 64 letters'],
+    [{ endpoint: 'https://t.logto.app', audience, strategyName: 'l'.repeat(65) }, 'option "strategyName" must be 1 to 64 letters'],
+    [{ endpoint: 'https://t.logto.app', audience, strategyName: ['logto'] }, 'option "strategyName" must be 1 to 64 letters'],
     [{ endpoint: 'https://t.logto.app', audience, jwksTimeoutMs: 0 }, 'option "jwksTimeoutMs"'],
     [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: 0 }, 'option "validateTimeoutMs" must be a number from 1 to 60000'],
     [{ endpoint: 'https://t.logto.app', audience, validateTimeoutMs: 60_001 }, 'option "validateTimeoutMs" must be a number from 1 to 60000'],

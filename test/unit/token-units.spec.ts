@@ -3,7 +3,6 @@ import { reasonOf } from '../helpers/reason-of';
 import { DEFAULT_ALGORITHMS, LogtoAuthException, SUPPORTED_ALGORITHMS } from '../../lib';
 import { assertScopes } from '../../lib/scopes/route-auth-rules';
 import { decodeJws } from '../../lib/token/decode-jws';
-import { jwtErrorReason } from '../../lib/token/jwt-error-reason';
 import { parseScope } from '../../lib/token/scope-claim';
 import { challengeHeaders } from '../../lib/errors/www-authenticate';
 import { b64url } from '../helpers/sign-token';
@@ -42,22 +41,6 @@ describe('parseScope and assertScopes', () => {
     expect(reasonOf(() => assertScopes(['a'], rules))).toBe('insufficient_scope');
     expect(reasonOf(() => assertScopes(['ab', 'c'], rules))).toBe('insufficient_scope');
     expect(reasonOf(() => assertScopes([], { isPublic: false, allOf: [], anyOf: [] }))).toBe('accepted');
-  });
-});
-
-describe('jwtErrorReason', () => {
-  it.each([
-    [{ name: 'TokenExpiredError', message: 'jwt expired' }, 'expired'],
-    [{ name: 'NotBeforeError', message: 'jwt not active' }, 'not_yet_valid'],
-    [{ name: 'JsonWebTokenError', message: 'jwt audience invalid. expected: x' }, 'wrong_audience'],
-    [{ name: 'JsonWebTokenError', message: 'jwt issuer invalid. expected: x' }, 'wrong_issuer'],
-    [{ name: 'JsonWebTokenError', message: 'invalid signature' }, 'bad_signature'],
-    [{ name: 'JsonWebTokenError', message: 'invalid algorithm' }, 'algorithm_not_allowed'],
-    [{ name: 'JsonWebTokenError', message: 'jwt malformed' }, 'malformed_token'],
-    [new TypeError('boom'), 'malformed_token'],
-    [undefined, 'malformed_token'],
-  ])('%j -> %s', (error, reason) => {
-    expect(jwtErrorReason(error)).toBe(reason);
   });
 });
 

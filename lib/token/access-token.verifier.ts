@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { KeyObject } from 'node:crypto';
+import { Strategy as JwtStrategy } from 'passport-jwt';
+import { LOGTO_AUTH_OPTIONS, LogtoSigningAlgorithm } from '../logto-auth.constants';
+import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
+import { LogtoAuthException } from '../errors/logto-auth.exception';
+import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
+import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
+import { assertAccessTokenRules } from './access-token.rules';
+import { decodeJws } from './decode-jws';
+import { toLogtoUser } from './to-logto-user';
+
+/** A token that passed every rule: its user, and the key that verified it (the cache forgets it with the key). */
+export interface VerifiedAccessToken {
+  readonly user: LogtoUser;
+  readonly kid: string;
+}
+
+// passport-jwt's own signature step (jsonwebtoken's verify), the seam it documents as `JwtStrategy.JwtVerifier`.
+type JwtVerifier = (token: string, key: KeyObject, options: SignatureOptions) => unknown;
+interface SignatureOptions {
+  readonly algorithms: LogtoSigningAlgorithm[];
+  readonly ignoreExpiration: true;
+  readonly ignoreNotBefore: true;
+}
+
+/**
+ * Verifies a Logto access token, the one pipeline behind `LogtoAuthGuard` and the passport strategy:
+ * JWS shape -> header rules -> issuer picks the tenant -> audience -> lifetime (no network yet)
+ * -> key by kid (JWKS) -> signature -> verified claims -> `LogtoUser`. Refuses with `LogtoAuthException`.
+ * Every claim rule is in `access-token.rules.ts`.
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  constructor(
+    @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
+    private readonly keys: IssuerKeyResolvers,
+  ) {}
+
+  async verify(token: string): Promise<VerifiedAccessToken> {
+    const { header, payload } = decodeJws(token);
+    assertAccessTokenRules('header', header, this.options);
+    assertAccessTokenRules('claims', payload, this.options);
+    const alg = header.alg as LogtoSigningAlgorithm;
+    const kid = header.kid as string;
+    const key = await this.keys.getKey(payload.iss as string, kid, alg);
+    this.assertSignature(token, key, alg);
+    assertAccessTokenRules('verified', payload, this.options);
+    return { user: toLogtoUser(payload as LogtoAccessTokenClaims, this.options), kid };
+  }
+
+  // The rules above read the same bytes the signature covers, so jsonwebtoken checks the signature only.
+  private assertSignature(token: string, key: KeyObject, alg: LogtoSigningAlgorithm): void {
+    try {
+      (JwtStrategy as unknown as { JwtVerifier: JwtVerifier }).JwtVerifier(token, key, {
+        algorithms: [alg],
+        ignoreExpiration: true,
+        ignoreNotBefore: true,
+      });
+    } catch {
+      throw new LogtoAuthException('bad_signature');
+    }
+  }
+}
