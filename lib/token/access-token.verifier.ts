@@ -24,6 +24,9 @@ interface SignatureOptions {
   readonly ignoreNotBefore: true;
 }
 
+// RFC 7518 §3.4: an ECDSA JWS signature is r || s, each as long as the curve's order (DER is not a JWS signature).
+const ECDSA_SIGNATURE_BYTES: Partial<Record<LogtoSigningAlgorithm, number>> = { ES256: 64, ES384: 96, ES512: 132 };
+
 /**
  * Verifies a Logto access token, the one pipeline behind `LogtoAuthGuard` and the passport strategy:
  * JWS shape -> header rules -> issuer picks the tenant -> audience -> lifetime (no network yet)
@@ -51,6 +54,11 @@ export class AccessTokenVerifier {
 
   // The rules above read the same bytes the signature covers, so jsonwebtoken checks the signature only.
   private assertSignature(token: string, key: KeyObject, alg: LogtoSigningAlgorithm): void {
+    const ecdsaBytes = ECDSA_SIGNATURE_BYTES[alg];
+    // base64url is canonical here (decodeJws), so the length in characters gives the length in bytes.
+    if (ecdsaBytes !== undefined && Math.floor(((token.length - token.lastIndexOf('.') - 1) * 3) / 4) !== ecdsaBytes) {
+      throw new LogtoAuthException('malformed_token');
+    }
     try {
       (JwtStrategy as unknown as { JwtVerifier: JwtVerifier }).JwtVerifier(token, key, {
         algorithms: [alg],

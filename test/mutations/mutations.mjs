@@ -684,6 +684,14 @@ export const MUTATIONS = [
     replace: 'if (false) throw',
     tests: [T.tenantsUnit, T.options],
   },
+  {
+    id: 'ecdsa-signature-length-unchecked',
+    bug: 'a DER-encoded or truncated ECDSA signature is refused as a bad signature, not as a malformed token',
+    file: VERIFIER,
+    search: '!== ecdsaBytes) {',
+    replace: '!== ecdsaBytes && false) {',
+    tests: [T.algorithms],
+  },
   // --- the passport strategy ---
   {
     id: 'strategy-refusal-ends-chain',

@@ -10,9 +10,9 @@ const DEPENDENCIES = [
   '@nestjs/common', '@nestjs/core', '@nestjs/testing', '@nestjs/passport', '@nestjs/config', '@nestjs/platform-express',
   '@nestjs/platform-fastify', 'passport', 'passport-jwt', 'jwks-rsa', 'reflect-metadata', 'rxjs', 'supertest', 'typescript',
   'jest', 'ts-jest', '@jest/globals', 'vitest', '@types/node', '@types/supertest',
-  // @nestjs/passport's own .d.ts needs @types/passport; @types/passport-jwt is needed because the package's
-  // dist/logto.strategy.d.ts names passport-jwt types (a packaging finding, reported, not hidden here).
-  '@types/passport', '@types/passport-jwt',
+  // @nestjs/passport's own .d.ts needs @types/passport; the package's typings name no passport-jwt type,
+  // so @types/passport-jwt is left out on purpose.
+  '@types/passport',
 ];
 
 // nest new's compiler settings (skipLibCheck left at its default, false); each app's package.json
