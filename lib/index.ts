@@ -12,6 +12,8 @@ export { LogtoAuthException } from './errors/logto-auth.exception';
 export type { LogtoAuthExceptionDetails } from './errors/logto-auth.exception';
 export { LogtoAuthErrorCode } from './errors/logto-auth-error-codes';
 export type { LogtoAuthFailure } from './errors/logto-auth-failures';
+export { LogtoAuthContexts } from './context/auth-contexts';
+export type { AuthContext, AuthRequest } from './context/auth-context';
 export { LogtoGraphQLError } from './context/logto-graphql-error';
 export type { LogtoGraphQLErrorExtensions } from './context/logto-graphql-error';
 export type { LogtoRefusalPayload } from './context/refusal-payload';

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
-import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthException, refusalOf } from './errors/logto-auth.exception';
@@ -7,8 +7,11 @@ import { AccessTokenVerifier } from './token/access-token.verifier';
 import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
-import { AuthRequest } from './context/auth-context';
-import { AuthContexts } from './context/auth-contexts';
+import { AuthContext, AuthRequest } from './context/auth-context';
+import { LogtoAuthContexts } from './context/auth-contexts';
+import { AuthConnection, ConnectionExpiry, ConnectionTransport, rememberUser } from './context/auth-connection';
+import { GraphqlWsContext, graphqlWsConnection, graphqlWsTransport } from './context/graphql-ws.connection';
+import { gatewayConnection, gatewayTransport } from './context/socket-connection';
 import { assertOrganization } from './organizations/assert-organization';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
@@ -24,8 +27,8 @@ import { SharedVerifications } from './cache/shared-verifications';
 export class LogtoAuthGuard implements CanActivate {
   private readonly logger = new Logger('LogtoAuth');
   private readonly routeRules: RouteAuthRulesReader;
-  private readonly contexts: AuthContexts;
   private readonly verifications = new SharedVerifications();
+  private readonly connectionExpiry: ConnectionExpiry;
 
   /**
    * Built by Nest's injector only. `@internal`: left out of the published typings, so they name none of
@@ -36,18 +39,18 @@ export class LogtoAuthGuard implements CanActivate {
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly verifier: AccessTokenVerifier,
     private readonly tokenCache: VerifiedTokenCache,
-    private readonly adapterHost: HttpAdapterHost,
     private readonly userValidation: LogtoUserValidation,
     reflector: Reflector,
+    private readonly contexts: LogtoAuthContexts,
   ) {
     this.routeRules = new RouteAuthRulesReader(reflector);
-    this.contexts = new AuthContexts(this.adapterHost, this.options);
+    this.connectionExpiry = new ConnectionExpiry(options.clockTolerance);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rules = this.routeRules.read(context);
     if (rules.isPublic) return true;
-    const channel = this.contexts.of(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
+    const channel = this.channelOf(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
     try {
       const request = channel.getRequest(context);
       const user = await this.authenticateOnce(request); // once per request (every GraphQL field) or connection
@@ -74,28 +77,67 @@ export class LogtoAuthGuard implements CanActivate {
   }
 
   /**
-   * Verifies a Socket.IO connection's handshake token as it opens: call it from the gateway's
-   * `handleConnection`. A client without a valid token is told why (`exception` event) and disconnected
-   * at once, instead of at its first message. Never throws.
+   * Verifies a gateway connection's token as it opens: call it from the gateway's `handleConnection`.
+   * Socket.IO: the handshake's token (optional: else the first guarded message verifies it). Plain `ws`
+   * (`@nestjs/platform-ws`): required, with the upgrade request, which only `handleConnection` receives.
+   * A client without a valid token is told why and disconnected at once, instead of at its first
+   * message. Never throws.
    *
    * @example
    * @WebSocketGateway()
    * export class EventsGateway implements OnGatewayConnection {
    *   constructor(private readonly logtoAuth: LogtoAuthGuard) {}
    *   handleConnection(client: Socket) { return this.logtoAuth.authenticateConnection(client); }
+   *   // with @nestjs/platform-ws: handleConnection(client: WebSocket, request: IncomingMessage) {
+   *   //   return this.logtoAuth.authenticateConnection(client, request); }
    * }
    */
-  async authenticateConnection(client: object): Promise<LogtoUser | undefined> {
-    const sockets = this.contexts.webSocket;
+  async authenticateConnection(client: object, upgradeRequest?: object): Promise<LogtoUser | undefined> {
+    return this.openConnection(gatewayTransport(client), () => gatewayConnection(client, upgradeRequest as AuthRequest | undefined));
+  }
+
+  /**
+   * The `onConnect` of a graphql-ws server (`@nestjs/graphql`'s `subscriptions: { 'graphql-ws': { onConnect } }`):
+   * verifies the token of the `connection_init` payload's `Authorization` entry (`Bearer <token>`) once, as
+   * the connection opens. `true` accepts it; a refused connection is closed with 4401 / 4403 (1013 while the
+   * signing keys are unavailable) and the module's code as the close reason, and `false` is returned.
+   * Operations over it then check only `exp`, and the connection is closed at `exp` + `clockTolerance`.
+   * Never throws.
+   *
+   * @example
+   * GraphQLModule.forRootAsync<ApolloDriverConfig>({
+   *   driver: ApolloDriver,
+   *   inject: [LogtoAuthGuard],
+   *   useFactory: (logtoAuth: LogtoAuthGuard) => ({
+   *     autoSchemaFile: true,
+   *     subscriptions: { 'graphql-ws': { onConnect: (context) => logtoAuth.authenticateGraphqlWsConnection(context) } },
+   *   }),
+   * });
+   */
+  async authenticateGraphqlWsConnection(context: object): Promise<boolean> {
+    const graphqlWs = context as GraphqlWsContext;
+    return (await this.openConnection(graphqlWsTransport(graphqlWs), () => graphqlWsConnection(graphqlWs))) !== undefined;
+  }
+
+  /**
+   * The channel of an execution context. Override it in a subclass to pick another `AuthContext` for some
+   * executions; to add or replace one for a context type everywhere, use `LogtoAuthContexts.use()`.
+   */
+  protected channelOf(context: ExecutionContext): AuthContext {
+    return this.contexts.of(context);
+  }
+
+  // A connection's token, checked once as it opens (the outcome is shared with its first messages).
+  private async openConnection(transport: ConnectionTransport, open: () => AuthConnection): Promise<LogtoUser | undefined> {
     try {
-      const request = sockets.connectionRequest(client);
-      const user = await this.authenticateOnce(request); // shared with the connection's first messages
-      sockets.keepWhileValid(client, user);
+      const connection = open();
+      const user = await this.authenticateOnce(connection.request);
+      this.connectionExpiry.keepWhileValid(connection, user);
       await this.userValidation.assert(user);
-      sockets.remember(client, request, user);
+      rememberUser(connection, user);
       return user;
     } catch (error) {
-      sockets.refuseConnection(client, this.toRefusal(error));
+      transport.refuse(this.toRefusal(error));
       return undefined;
     }
   }

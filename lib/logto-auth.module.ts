@@ -10,6 +10,7 @@ import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
+import { LogtoAuthContexts } from './context/auth-contexts';
 import { LogtoAuthStartup } from './logto-auth.startup';
 import { GatewayGuardCheck, LOGTO_AUTH_GUARD_CLASS } from './context/gateway-guard.check';
 
@@ -39,6 +40,7 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     LogtoAuthStrategy, // registered with passport as `strategyName`, for AuthGuard('logto')
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
+    LogtoAuthContexts, // the channel layer (HTTP, GraphQL, gateways): inject it to add or replace a context type
     LogtoAuthGuard,
     GraphqlFieldResolversCheck, // fails start-up when a field resolver's @Scopes would not be enforced
     LogtoAuthStartup, // logs what is trusted and, with `warmUp`, fetches the keys: once per module instance
@@ -53,6 +55,6 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     },
   ],
   // Everything LogtoAuthGuard injects, so `@UseGuards(LogtoAuthGuard)` resolves in any module.
-  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, AccessTokenVerifier, LogtoUserValidation, VerifiedTokenCache, LogtoAuthGuard],
+  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, AccessTokenVerifier, LogtoUserValidation, VerifiedTokenCache, LogtoAuthContexts, LogtoAuthGuard],
 })
 export class LogtoAuthModule extends ConfigurableLogtoAuthModule {}

@@ -9,7 +9,8 @@ export type AuthRequest = AuthorizationSource & { user?: LogtoUser; params?: Rou
 
 /**
  * How one kind of execution context (HTTP, GraphQL, WebSocket, ...) gives the guard its request and
- * hears a refusal. The request path itself stays in `LogtoAuthGuard.canActivate`.
+ * hears a refusal, and where `@CurrentUser()` finds the user. The request path itself stays in
+ * `LogtoAuthGuard.canActivate`. Add one for another context type with `LogtoAuthContexts.use(type, context)`.
  */
 export interface AuthContext {
   /**
@@ -25,6 +26,8 @@ export interface AuthContext {
    * once every check passed, so a refused caller is never left attached.
    */
   setUser(context: ExecutionContext, request: AuthRequest, user: LogtoUser): void;
+  /** The user `setUser` kept for this execution, for `@CurrentUser()`; `undefined` when there is none. */
+  getUser(context: ExecutionContext): LogtoUser | undefined;
   /** The error to throw, in the context's own terms, after any side effect (headers, closing). */
   refuse(context: ExecutionContext, exception: LogtoAuthException): unknown;
 }

@@ -16,6 +16,10 @@ export class HttpAuthContext implements AuthContext {
     return context.switchToHttp().getRequest<AuthRequest>();
   }
 
+  getUser(context: ExecutionContext): LogtoUser | undefined {
+    return context.switchToHttp().getRequest<AuthRequest>().user;
+  }
+
   setUser(_context: ExecutionContext, request: AuthRequest, user: LogtoUser): void {
     request.user = user;
   }

@@ -1,7 +1,9 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { readAuthorizationHeader } from '../token/bearer-token';
+import { AuthorizationSource, readAuthorizationHeader } from '../token/bearer-token';
 import { AuthRequest } from './auth-context';
+import { AuthConnection, closeCodeOf, connectionOf, ConnectionTransport, registerConnection } from './auth-connection';
+import { refusalPayload } from './refusal-payload';
 
 /** The parts of a Socket.IO server-side socket the module uses (duck-typed: `socket.io` stays optional). */
 export interface SocketClient {
@@ -18,29 +20,86 @@ export interface SocketClient {
   once?(event: string, listener: () => void): unknown;
 }
 
-/** One connection's authentication state: its handshake credentials and, once proved, its user. */
-export interface SocketConnection {
-  readonly request: AuthRequest;
-  closeTimer?: ReturnType<typeof setTimeout>;
-  /** Set once the close at the token's expiry is armed. */
-  closesAt?: number;
+/** The parts of a `ws` server-side WebSocket (`@nestjs/platform-ws`) the module uses. */
+export interface WsClient {
+  readonly readyState: number;
+  send(data: string): unknown;
+  close(code?: number, reason?: string): unknown;
+  once(event: string, listener: () => void): unknown;
 }
 
-const connections = new WeakMap<object, SocketConnection>();
+const WS_OPEN = 1;
 
-/** The connection's state, created on first use from the handshake (read once: it cannot change). */
-export function socketConnection(client: SocketClient): SocketConnection {
-  let connection = connections.get(client);
-  if (!connection) {
-    connection = { request: { headers: { authorization: handshakeAuthorization(client) } } };
-    connections.set(client, connection);
+/** A `ws` WebSocket (numeric `readyState`, as Nest's own exception filter tells them apart), not a Socket.IO socket. */
+export function isWsClient(client: unknown): client is WsClient {
+  const candidate = client as Partial<WsClient> | null;
+  return typeof candidate?.readyState === 'number' && typeof candidate.send === 'function' && typeof candidate.close === 'function';
+}
+
+/**
+ * A gateway client's connection, created on first use: a Socket.IO socket's from its handshake; a `ws`
+ * client's from the upgrade request given to `authenticateConnection` (the client does not keep it), so
+ * a `ws` client that was never authenticated as it connected has no credentials: fail closed.
+ */
+export function gatewayConnection(client: object, upgradeRequest?: AuthorizationSource): AuthConnection {
+  const known = connectionOf(client);
+  if (known) return known;
+  if (isWsClient(client)) {
+    if (!upgradeRequest) throw new LogtoAuthException('execution_context_not_supported');
+    const request: AuthRequest = { headers: { authorization: readAuthorizationHeader(upgradeRequest) } };
+    return registerConnection([client], { request, transport: gatewayTransport(client) });
   }
-  return connection;
+  const request: AuthRequest = { headers: { authorization: handshakeAuthorization(client as SocketClient) } };
+  return registerConnection([client], { request, transport: gatewayTransport(client) });
 }
 
-/** The user a connection proved, for `@CurrentUser()`; `undefined` before that or for other clients. */
+/** The user a gateway client's connection proved, for `@CurrentUser()`; `undefined` before that. */
 export function socketUser(client: unknown): LogtoUser | undefined {
-  return typeof client === 'object' && client !== null ? connections.get(client)?.request.user : undefined;
+  return connectionOf(client)?.request.user;
+}
+
+/** How a refusal reaches a gateway client: Socket.IO's `exception` event, or the `ws` adapter's `{ event, data }` message. */
+export function gatewayTransport(client: object): ConnectionTransport {
+  return isWsClient(client) ? wsTransport(client) : socketIoTransport(client as SocketClient);
+}
+
+/** Sends a refusal as `@nestjs/platform-ws` sends an event: `{ "event": "exception", "data": { status, code, message } }`. */
+export function sendWsRefusal(client: WsClient, exception: LogtoAuthException): void {
+  if (client.readyState !== WS_OPEN) return;
+  client.send(JSON.stringify({ event: 'exception', data: { status: 'error', ...refusalPayload(exception) } }));
+}
+
+function wsTransport(client: WsClient): ConnectionTransport {
+  return {
+    get closed() {
+      return client.readyState !== WS_OPEN;
+    },
+    onClose: (listener) => client.once('close', listener),
+    refuse(exception) {
+      if (client.readyState !== WS_OPEN) return;
+      sendWsRefusal(client, exception);
+      client.close(closeCodeOf(exception), exception.rule.code);
+    },
+  };
+}
+
+function socketIoTransport(client: SocketClient): ConnectionTransport {
+  return {
+    get closed() {
+      return client.connected === false;
+    },
+    onClose: (listener) => client.once?.('disconnect', listener),
+    // Told why (as `exception`, like a refused message), then closed.
+    refuse(exception) {
+      if (client.connected === false) return;
+      client.emit?.('exception', { status: 'error', ...refusalPayload(exception) });
+      client.disconnect?.(true);
+    },
+    // Socket.IO's own place for per-connection data, where a gateway's other guards look.
+    attach(user) {
+      if (typeof client.data === 'object' && client.data !== null) (client.data as { user?: LogtoUser }).user = user;
+    },
+  };
 }
 
 /**

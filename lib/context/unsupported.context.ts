@@ -14,6 +14,10 @@ export class UnsupportedAuthContext implements AuthContext {
 
   setUser(): void {}
 
+  getUser(): undefined {
+    return undefined;
+  }
+
   async refuse(context: ExecutionContext, exception: LogtoAuthException): Promise<unknown> {
     if (context.getType() !== 'rpc') return exception;
     // An RpcException reaches the caller as its payload; anything else as "Internal server error".

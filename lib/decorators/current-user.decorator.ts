@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { currentUserOf } from '../context/current-user-of';
+import { currentUserOf } from '../context/auth-contexts';
 
 /**
  * The verified `LogtoUser`, or one of its fields, in controllers, resolvers and gateways alike.

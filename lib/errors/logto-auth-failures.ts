@@ -92,7 +92,7 @@ export const LOGTO_AUTH_FAILURES = {
   graphql_subscription_not_supported: {
     status: HttpStatus.FORBIDDEN,
     code: C.ExecutionContextNotSupported,
-    description: 'LogtoAuthGuard does not authenticate GraphQL subscriptions yet; mark the subscription @Public() to serve it.',
+    description: 'LogtoAuthGuard authenticates GraphQL subscriptions only over a graphql-ws connection it verified as it opened; mark the subscription @Public() to serve it.',
   },
 } as const satisfies Record<string, LogtoAuthFailureRule>;
 

@@ -164,7 +164,7 @@ describe.each(ADAPTERS)("GraphQL with fieldResolverEnhancers: ['guards'] over %s
   });
 });
 
-describe.each(ADAPTERS)('GraphQL subscriptions over graphql-ws, %s', (adapter) => {
+describe.each(ADAPTERS)('GraphQL subscriptions over graphql-ws without the module onConnect, %s', (adapter) => {
   const key = createTestKey('ES384');
   let jwks: JwksServer;
   let app: INestApplication;
@@ -204,14 +204,14 @@ describe.each(ADAPTERS)('GraphQL subscriptions over graphql-ws, %s', (adapter) =
     await jwks?.close();
   });
 
-  it('refuses a subscription that is not @Public(), even with a valid token: fail closed', async () => {
+  it('refuses a subscription that is not @Public(), even with a valid token in the upgrade request: fail closed', async () => {
     const token = signAccessToken({ key, issuer: jwks.issuer, claims: { scope: 'read:documents' } });
     const events = await subscribe('subscription { ticks }', `Bearer ${token}`);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       errors: [
         {
-          message: 'LogtoAuthGuard does not authenticate GraphQL subscriptions yet; mark the subscription @Public() to serve it.',
+          message: 'LogtoAuthGuard authenticates GraphQL subscriptions only over a graphql-ws connection it verified as it opened; mark the subscription @Public() to serve it.',
           path: ['ticks'],
           extensions: { code: 'FORBIDDEN', logtoCode: 'auth.execution_context_not_supported' },
         },

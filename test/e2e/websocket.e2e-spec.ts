@@ -5,7 +5,7 @@ import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { CurrentUser, LogtoAuthModule } from '../../lib';
 import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
-import { WebSocketAuthContext } from '../../lib/context/websocket.context';
+import { ConnectionExpiry } from '../../lib/context/auth-connection';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
@@ -186,7 +186,7 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
   it('refuses a message that arrives after exp, even before the close timer fires', async () => {
     // No close timer at all for this connection: only the per-message check can refuse (the close at
     // exp has its own test, on a fake clock, in test/unit/websocket-close-time.spec.ts).
-    vi.spyOn(WebSocketAuthContext.prototype as unknown as { closeOnExpiry(): void }, 'closeOnExpiry').mockImplementation(() => undefined);
+    vi.spyOn(ConnectionExpiry.prototype as unknown as { closeOnExpiry(): void }, 'closeOnExpiry').mockImplementation(() => undefined);
     const exp = nowSeconds() + 2;
     const socket = await connect({ authToken: token({ exp }) });
     expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });

@@ -590,7 +590,7 @@ export const MUTATIONS = [
   {
     id: 'ws-close-ignores-tolerance',
     bug: 'Socket.IO closes at exp, ignoring clockTolerance',
-    file: WS,
+    file: 'lib/context/auth-connection.ts',
     search: 'return user.expiresAt.getTime() + this.clockToleranceSeconds * 1000;',
     replace: 'return user.expiresAt.getTime();',
     tests: [T.wsClose],
@@ -598,8 +598,8 @@ export const MUTATIONS = [
   {
     id: 'ws-never-closed-at-exp',
     bug: 'a Socket.IO connection stays open past its token expiry',
-    file: WS,
-    search: '    this.closeOnExpiry(client, connection, closesAt);\n',
+    file: 'lib/context/auth-connection.ts',
+    search: '    this.closeOnExpiry(connection, closesAt);\n',
     replace: '',
     tests: [T.wsClose],
   },
