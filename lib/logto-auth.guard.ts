@@ -14,6 +14,7 @@ import { assertOrganization } from './organizations/assert-organization';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { SharedVerifications } from './cache/shared-verifications';
+import { LogtoAuthCounters } from './logto-auth.counters';
 
 /**
  * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
@@ -40,6 +41,7 @@ export class LogtoAuthGuard implements CanActivate {
     private readonly adapterHost: HttpAdapterHost,
     private readonly userValidation: LogtoUserValidation,
     reflector: Reflector,
+    private readonly counters: LogtoAuthCounters,
   ) {
     this.routeRules = new RouteAuthRulesReader(reflector);
     this.contexts = new AuthContexts(this.adapterHost, this.options);
@@ -61,17 +63,6 @@ export class LogtoAuthGuard implements CanActivate {
     } catch (error) {
       throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
     }
-  }
-
-  /**
-   * Forgets every verified token (the module's one cache, shared by every LogtoAuthGuard instance), so
-   * the next request with each token is verified in full again. The cache itself is not public.
-   *
-   * @example
-   * app.get(LogtoAuthGuard).clearTokenCache();
-   */
-  clearTokenCache(): void {
-    this.tokenCache.clear();
   }
 
   /**
@@ -128,6 +119,7 @@ export class LogtoAuthGuard implements CanActivate {
   }
 
   private async verifyInFull(token: string): Promise<LogtoUser> {
+    this.counters.countVerification(); // the one place a full verification starts
     const ticket = this.tokenCache.ticket();
     const { error, user, info, kid } = await this.strategy.authenticateToken(token);
     const verified = this.handleRequest(error, user, info);
@@ -137,6 +129,7 @@ export class LogtoAuthGuard implements CanActivate {
 
   private toRefusal(error: unknown): LogtoAuthException {
     const exception = error instanceof LogtoAuthException ? error : this.unexpected(error);
+    this.counters.countRefusal(exception.code);
     const detail = exception.details.logDetail;
     this.logger.debug?.(`refused ${exception.code}: ${exception.reason}${detail === undefined ? '' : ` (${detail})`}`);
     return exception;

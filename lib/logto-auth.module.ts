@@ -10,6 +10,8 @@ import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
 import { LogtoAuthStartup } from './logto-auth.startup';
+import { LogtoAuthCounters } from './logto-auth.counters';
+import { LogtoTokenCache } from './cache/logto-token.cache';
 import { GatewayGuardCheck, LOGTO_AUTH_GUARD_CLASS } from './context/gateway-guard.check';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
@@ -33,10 +35,16 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
 @Module({
   providers: [
     { provide: LOGTO_AUTH_OPTIONS, useFactory: resolveLogtoAuthOptions, inject: [LOGTO_AUTH_MODULE_OPTIONS] },
-    { provide: IssuerKeyResolvers, useFactory: (o: ResolvedLogtoAuthOptions) => new IssuerKeyResolvers(o), inject: [LOGTO_AUTH_OPTIONS] },
+    LogtoAuthCounters, // one per module instance: what this module did, read by metrics routes and tests
+    {
+      provide: IssuerKeyResolvers,
+      useFactory: (o: ResolvedLogtoAuthOptions, counters: LogtoAuthCounters) => new IssuerKeyResolvers(o, counters),
+      inject: [LOGTO_AUTH_OPTIONS, LogtoAuthCounters],
+    },
     LogtoStrategy,
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
+    LogtoTokenCache, // the public handle on it: clear() and size
     LogtoAuthGuard,
     GraphqlFieldResolversCheck, // fails start-up when a field resolver's @Scopes would not be enforced
     LogtoAuthStartup, // logs what is trusted and, with `warmUp`, fetches the keys: once per module instance
@@ -51,6 +59,6 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     },
   ],
   // Everything LogtoAuthGuard injects, so `@UseGuards(LogtoAuthGuard)` resolves in any module.
-  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, LogtoStrategy, LogtoUserValidation, VerifiedTokenCache, LogtoAuthGuard],
+  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, LogtoStrategy, LogtoUserValidation, VerifiedTokenCache, LogtoAuthGuard, LogtoAuthCounters, LogtoTokenCache],
 })
 export class LogtoAuthModule extends ConfigurableLogtoAuthModule {}
