@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { VerifiedTokenCache } from '../lib/cache/verified-token-cache';
 import { IssuerKeyResolvers } from '../lib/keys/issuer-key-resolvers';
+import { LogtoAuthCounters } from '../lib';
 import { resolveLogtoAuthOptions } from '../lib/logto-auth.options';
 import { toLogtoUser } from '../lib/token/to-logto-user';
 import { LogtoAccessTokenClaims } from '../lib/interfaces/logto-user.interface';
@@ -13,7 +14,7 @@ export function measureCacheLookup(tokenLength: number, maxEntries = 10_000, loo
   const options = resolveLogtoAuthOptions({ endpoint: 'http://127.0.0.1:9', audience: 'https://api.example.com', tokenCache: { maxEntries } });
   // The lookup alone: a key set that never goes stale, so that every entry stays servable.
   const freshKeys = { onKeysRemoved: () => undefined, freshUntil: () => Infinity } as unknown as IssuerKeyResolvers;
-  const cache = new VerifiedTokenCache(options, freshKeys);
+  const cache = new VerifiedTokenCache(options, freshKeys, new LogtoAuthCounters());
   const exp = Math.floor(Date.now() / 1000) + 3600;
   // Real tokens end in a signature: random characters, which is what the cache's index relies on.
   const tokenOf = (i: number) => randomBytes(tokenLength).toString('base64url').slice(0, tokenLength - 12) + String(i).padStart(12, '0');

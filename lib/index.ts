@@ -1,5 +1,8 @@
 export { LogtoAuthModule } from './logto-auth.module';
 export { LogtoAuthGuard } from './logto-auth.guard';
+export { LogtoAuthCounters } from './logto-auth.counters';
+export type { LogtoAuthCountersSnapshot } from './logto-auth.counters';
+export { LogtoTokenCache } from './cache/logto-token.cache';
 export { LogtoAuthWarmUpError } from './errors/logto-auth-warm-up.error';
 export { Scopes } from './decorators/scopes.decorator';
 export { AnyScope } from './decorators/any-scope.decorator';
@@ -11,7 +14,6 @@ export type { OrganizationRequirement } from './decorators/require-organization.
 export { LogtoAuthException } from './errors/logto-auth.exception';
 export type { LogtoAuthExceptionDetails } from './errors/logto-auth.exception';
 export { LogtoAuthErrorCode } from './errors/logto-auth-error-codes';
-export type { LogtoAuthFailure } from './errors/logto-auth-failures';
 export { LogtoAuthContexts } from './context/auth-contexts';
 export type { AuthContext, AuthRequest } from './context/auth-context';
 export { LogtoGraphQLError } from './context/logto-graphql-error';

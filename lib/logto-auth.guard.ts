@@ -16,6 +16,7 @@ import { assertOrganization } from './organizations/assert-organization';
 import { LogtoUserValidation } from './validation/logto-user-validation';
 import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { SharedVerifications } from './cache/shared-verifications';
+import { LogtoAuthCounters } from './logto-auth.counters';
 
 /**
  * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
@@ -42,6 +43,7 @@ export class LogtoAuthGuard implements CanActivate {
     private readonly userValidation: LogtoUserValidation,
     reflector: Reflector,
     private readonly contexts: LogtoAuthContexts,
+    private readonly counters: LogtoAuthCounters,
   ) {
     this.routeRules = new RouteAuthRulesReader(reflector);
     this.connectionExpiry = new ConnectionExpiry(options.clockTolerance);
@@ -63,17 +65,6 @@ export class LogtoAuthGuard implements CanActivate {
     } catch (error) {
       throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
     }
-  }
-
-  /**
-   * Forgets every verified token (the module's one cache, shared by every LogtoAuthGuard instance), so
-   * the next request with each token is verified in full again. The cache itself is not public.
-   *
-   * @example
-   * app.get(LogtoAuthGuard).clearTokenCache();
-   */
-  clearTokenCache(): void {
-    this.tokenCache.clear();
   }
 
   /**
@@ -154,6 +145,7 @@ export class LogtoAuthGuard implements CanActivate {
   }
 
   private async verify(token: string): Promise<LogtoUser> {
+    this.counters.countVerification(); // the one place a full verification starts
     const ticket = this.tokenCache.ticket();
     const { user, kid } = await this.verifier.verify(token); // the one pipeline, shared with the passport strategy
     this.tokenCache.remember(token, user, kid, ticket); // reached only by a token that passed every check
@@ -163,6 +155,7 @@ export class LogtoAuthGuard implements CanActivate {
   // Fail closed: a fault in verification refuses the request; it never lets it through or becomes a 500.
   private toRefusal(error: unknown): LogtoAuthException {
     const exception = refusalOf(error, this.logger);
+    this.counters.countRefusal(exception.code);
     const detail = exception.details.logDetail;
     this.logger.debug?.(`refused ${exception.code}: ${exception.reason}${detail === undefined ? '' : ` (${detail})`}`);
     return exception;

@@ -12,6 +12,8 @@ import { VerifiedTokenCache } from './cache/verified-token-cache';
 import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
 import { LogtoAuthContexts } from './context/auth-contexts';
 import { LogtoAuthStartup } from './logto-auth.startup';
+import { LogtoAuthCounters } from './logto-auth.counters';
+import { LogtoTokenCache } from './cache/logto-token.cache';
 import { GatewayGuardCheck, LOGTO_AUTH_GUARD_CLASS } from './context/gateway-guard.check';
 
 const LET_THROUGH: CanActivate = { canActivate: () => true };
@@ -35,11 +37,17 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
 @Module({
   providers: [
     { provide: LOGTO_AUTH_OPTIONS, useFactory: resolveLogtoAuthOptions, inject: [LOGTO_AUTH_MODULE_OPTIONS] },
-    { provide: IssuerKeyResolvers, useFactory: (o: ResolvedLogtoAuthOptions) => new IssuerKeyResolvers(o), inject: [LOGTO_AUTH_OPTIONS] },
+    LogtoAuthCounters, // one per module instance: what this module did, read by metrics routes and tests
+    {
+      provide: IssuerKeyResolvers,
+      useFactory: (o: ResolvedLogtoAuthOptions, counters: LogtoAuthCounters) => new IssuerKeyResolvers(o, counters),
+      inject: [LOGTO_AUTH_OPTIONS, LogtoAuthCounters],
+    },
     AccessTokenVerifier, // the one verification pipeline: LogtoAuthGuard and the passport strategy share it
     LogtoAuthStrategy, // registered with passport as `strategyName`, for AuthGuard('logto')
     LogtoUserValidation,
     VerifiedTokenCache, // one per module: every LogtoAuthGuard instance (APP_GUARD, @UseGuards) shares it
+    LogtoTokenCache, // the public handle on it: clear() and size
     LogtoAuthContexts, // the channel layer (HTTP, GraphQL, gateways): inject it to add or replace a context type
     LogtoAuthGuard,
     GraphqlFieldResolversCheck, // fails start-up when a field resolver's @Scopes would not be enforced
@@ -55,6 +63,6 @@ const LET_THROUGH: CanActivate = { canActivate: () => true };
     },
   ],
   // Everything LogtoAuthGuard injects, so `@UseGuards(LogtoAuthGuard)` resolves in any module.
-  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, AccessTokenVerifier, LogtoUserValidation, VerifiedTokenCache, LogtoAuthContexts, LogtoAuthGuard],
+  exports: [LOGTO_AUTH_OPTIONS, IssuerKeyResolvers, AccessTokenVerifier, LogtoUserValidation, VerifiedTokenCache, LogtoAuthContexts, LogtoAuthGuard, LogtoAuthCounters, LogtoTokenCache],
 })
 export class LogtoAuthModule extends ConfigurableLogtoAuthModule {}

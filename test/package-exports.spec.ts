@@ -2,12 +2,39 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packagesImportedByTypings } from './helpers/typings-imports';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { ConsumerProject, createConsumerProject } from './helpers/consumer-project';
+import { readReadmeExamples } from './helpers/readme-examples';
 
 const root = resolve(__dirname, '..');
-const EXPORTS = ['AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LogtoAuthContexts', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard', 'LogtoAuthModule', 'LogtoAuthWarmUpError', 'Public', 'SUPPORTED_ALGORITHMS', 'Scopes'];
+// The whole public surface, pinned: adding or removing a name is a decision, made here on purpose.
+// Values (what require() and import see), per entry point of package.json's `exports`:
+const VALUES: Record<string, readonly string[]> = {
+  'nestjs-logto': [
+    'AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LogtoAuthContexts', 'LogtoAuthCounters', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard',
+    'LogtoAuthModule', 'LogtoAuthWarmUpError', 'LogtoGraphQLError', 'LogtoTokenCache', 'OrganizationId', 'Public', 'RequireOrganization',
+    'SUPPORTED_ALGORITHMS', 'Scopes',
+  ],
+  'nestjs-logto/swagger': ['LOGTO_SECURITY_SCHEME', 'addLogtoBearerAuth', 'createLogtoSwaggerDocument'],
+  'nestjs-logto/testing': ['startLogtoTestIssuer'],
+};
+// ... and the names that exist only as types.
+const TYPES: Record<string, readonly string[]> = {
+  'nestjs-logto': [
+    'AuthContext', 'AuthRequest', 'LogtoAccessTokenClaims', 'LogtoAuthCountersSnapshot', 'LogtoAuthExceptionDetails', 'LogtoAuthModuleOptions', 'LogtoAuthOptionsFactory',
+    'LogtoGraphQLErrorExtensions', 'LogtoRefusalPayload', 'LogtoSigningAlgorithm', 'LogtoTenantOptions', 'LogtoTokenCacheOptions', 'LogtoUser',
+    'LogtoUserValidator', 'LogtoUserValidatorFn', 'LogtoWarmUp', 'OrganizationRequirement',
+  ],
+  'nestjs-logto/swagger': [],
+  'nestjs-logto/testing': ['LogtoRefusedTestTokens', 'LogtoTestIssuer', 'LogtoTestIssuerOptions', 'LogtoTestModuleOptions', 'LogtoTestTokenOptions', 'PublicSigningJwk'],
+};
+const EXPORTS = [...VALUES['nestjs-logto']];
 // Internals: their typings pull in passport / passport-jwt types, and their shape is not a promise.
-const INTERNALS = ['LogtoStrategy', 'VerifiedTokenCache', 'LOGTO_AUTH_OPTIONS', 'OPTIONS_TYPE', 'ASYNC_OPTIONS_TYPE', 'ConfigurableLogtoAuthModule'];
+const INTERNALS = [
+  'LogtoStrategy', 'VerifiedTokenCache', 'IssuerKeyResolvers', 'LOGTO_AUTH_OPTIONS', 'OPTIONS_TYPE', 'ASYNC_OPTIONS_TYPE', 'ConfigurableLogtoAuthModule',
+  'ResolvedLogtoAuthOptions', 'ResolvedLogtoTenant', 'LogtoAuthFailure', 'DEFAULT_CLAIM_READING',
+];
+const sorted = (names: Iterable<string>) => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }>; peerDependencies: Record<string, string> };
 
 /** Builds the package as it is published and loads it the two ways users do: require() and import. */
@@ -15,7 +42,7 @@ describe('the built package', () => {
   let consumer: ConsumerProject;
 
   beforeAll(() => {
-    const dependencies = ['@nestjs/common', '@nestjs/core', '@nestjs/passport', 'passport', 'passport-jwt', 'jwks-rsa', 'reflect-metadata', 'rxjs', '@types/node'];
+    const dependencies = ['@nestjs/common', '@nestjs/core', '@nestjs/passport', '@nestjs/swagger', 'passport', 'passport-jwt', 'jwks-rsa', 'reflect-metadata', 'rxjs', '@types/node'];
     consumer = createConsumerProject(dependencies, {});
   }, 120_000);
   afterAll(() => consumer?.remove());
@@ -35,6 +62,28 @@ describe('the built package', () => {
   it('keeps the internals out of the public surface', () => {
     const names = run('internals.cjs', "console.log(Object.keys(require('nestjs-logto')).join(','))").trim().split(',');
     expect(names.filter((name) => INTERNALS.includes(name))).toEqual([]);
+  });
+
+  it.each(Object.keys(VALUES))('%s exports exactly the pinned values, through require() and import alike', (entry) => {
+    const required = run(`values-${entry.replace('/', '-')}.cjs`, `console.log(Object.keys(require('${entry}')).sort().join(','))`);
+    const imported = run(`values-${entry.replace('/', '-')}.mjs`, `import * as m from '${entry}'; console.log(Object.keys(m).sort().join(','))`);
+    expect(required.trim().split(',').filter(Boolean)).toEqual(sorted(VALUES[entry]));
+    // Node's ES module wrapper of a CommonJS module adds `default` (module.exports) and names `__esModule`.
+    const wrapper = ['default', '__esModule'];
+    expect(imported.trim().split(',').filter((name) => name && !wrapper.includes(name))).toEqual(sorted(VALUES[entry]));
+  });
+
+  it('publishes exactly the pinned names in the typings of every entry point, and nothing internal', () => {
+    const entries = Object.keys(VALUES);
+    const files = entries.map((entry) => join(consumer.dir, 'node_modules/nestjs-logto', manifest.exports[entry === 'nestjs-logto' ? '.' : `./${entry.split('/')[1]}`].types as string));
+    const program = ts.createProgram(files, { strict: true, skipLibCheck: true, noEmit: true, types: [] });
+    const checker = program.getTypeChecker();
+    entries.forEach((entry, i) => {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(files[i])!)!;
+      const names = checker.getExportsOfModule(module).map((symbol) => symbol.name);
+      expect(sorted(names), entry).toEqual(sorted([...VALUES[entry], ...TYPES[entry]]));
+      expect(names.filter((name) => INTERNALS.includes(name)), entry).toEqual([]);
+    });
   });
 
   it('publishes typings that import only peer dependencies, so skipLibCheck: false compiles without extra @types', () => {
@@ -61,6 +110,15 @@ describe('the built package', () => {
     expect(run('testing.cjs', code("const { startLogtoTestIssuer } = require('nestjs-logto/testing')")).trim()).toBe(expected);
     expect(run('testing.mjs', code("import { startLogtoTestIssuer } from 'nestjs-logto/testing'")).trim()).toBe(expected);
   });
+
+  it("compiles the README's metrics recipe (LogtoAuthCounters, LogtoTokenCache) with strict and skipLibCheck: false", () => {
+    for (const example of readReadmeExamples('metrics', ['src/metrics.controller.ts'])) consumer.write(`metrics/${example.path}`, example.code);
+    const compilerOptions = { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'ES2022', experimentalDecorators: true, emitDecoratorMetadata: true, isolatedModules: true, types: ['node'], skipLibCheck: false, noEmit: true };
+    consumer.write('tsconfig.metrics.json', JSON.stringify({ compilerOptions, include: ['metrics'] }));
+    const tsc = consumer.run('.', [join(__dirname, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.metrics.json']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 60_000);
 
   // skipLibCheck off, as in a new Nest app: the published .d.ts may only name types the app already has.
   it('types nestjs-logto/testing for a strict TypeScript consumer', () => {

@@ -4,6 +4,7 @@ import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
 import { monotonicNow } from '../keys/monotonic-clock';
 import { LogtoUser } from '../interfaces/logto-user.interface';
+import { LogtoAuthCounters } from '../logto-auth.counters';
 
 interface CacheEntry {
   /** The whole token: an entry serves exactly this string and no other. */
@@ -42,7 +43,7 @@ export const MAX_CACHED_TOKEN_CHARACTERS = 16 * 1024 * 1024;
  *
  * @example
  * // After revoking a user's tokens at Logto, stop honouring the copies verified here:
- * app.get(LogtoAuthGuard).clearTokenCache();
+ * app.get(LogtoTokenCache).clear();
  */
 @Injectable()
 export class VerifiedTokenCache {
@@ -56,6 +57,7 @@ export class VerifiedTokenCache {
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions,
     private readonly keys: IssuerKeyResolvers,
+    private readonly counters: LogtoAuthCounters,
   ) {
     this.maxEntries = options.tokenCache ? options.tokenCache.maxEntries : 0;
     this.ttlMs = options.tokenCache ? options.tokenCache.ttlMs : 0;
@@ -64,6 +66,12 @@ export class VerifiedTokenCache {
 
   /** The user verified earlier for exactly this token, if its entry is still alive. */
   get(token: string): LogtoUser | undefined {
+    const user = this.lookUp(token);
+    this.counters.countCacheLookup(user !== undefined);
+    return user;
+  }
+
+  private lookUp(token: string): LogtoUser | undefined {
     const index = indexOf(token);
     const entry = this.entries.get(index);
     if (entry === undefined || entry.token !== token) return undefined;

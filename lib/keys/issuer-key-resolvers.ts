@@ -3,6 +3,7 @@ import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { JwksKeyResolver } from './jwks-key-resolver';
+import { LogtoAuthCounters } from '../logto-auth.counters';
 
 /**
  * One `JwksKeyResolver` per tenant, picked by the token's `iss`. An issuer that is not configured has
@@ -12,9 +13,9 @@ export class IssuerKeyResolvers {
   private readonly byIssuer = new Map<string, JwksKeyResolver>();
   private readonly resolvers: readonly JwksKeyResolver[];
 
-  constructor(options: ResolvedLogtoAuthOptions) {
+  constructor(options: ResolvedLogtoAuthOptions, counters: LogtoAuthCounters) {
     this.resolvers = options.tenants.map((tenant) => {
-      const resolver = new JwksKeyResolver({ ...options, jwksUri: tenant.jwksUri });
+      const resolver = new JwksKeyResolver({ ...options, jwksUri: tenant.jwksUri }, counters);
       tenant.issuers.forEach((issuer) => this.byIssuer.set(issuer, resolver));
       return resolver;
     });

@@ -8,6 +8,7 @@ import { importVerificationKeys, keyFitsAlgorithm, VerificationKey } from './ver
 import { describeJwksFetchFailure } from './jwks-fetch-failure';
 import { createJwksFetcher } from './jwks-fetcher';
 import { monotonicNow } from './monotonic-clock';
+import { LogtoAuthCounters } from '../logto-auth.counters';
 
 // With no key at all every request is refused, so after a failed fetch the next may start this soon
 // (or after the cooldown, if shorter) to notice the issuer is back. With a last good key set, the
@@ -48,7 +49,10 @@ export class JwksKeyResolver {
   private unknownKidsAbsorbed = 0;
   private readonly removedListeners: KeysRemovedListener[] = [];
 
-  constructor(private readonly options: JwksKeySettings) {
+  constructor(
+    private readonly options: JwksKeySettings,
+    private readonly counters: LogtoAuthCounters,
+  ) {
     this.client = new JwksClient({
       jwksUri: options.jwksUri,
       fetcher: createJwksFetcher({ timeoutMs: options.jwksTimeoutMs }),
@@ -135,10 +139,12 @@ export class JwksKeyResolver {
   private async fetchKeys(): Promise<void> {
     const startedAt = monotonicNow();
     this.logger.debug(`JWKS: fetching ${this.options.jwksUri}`);
+    this.counters.countJwksFetch();
     let jwks: unknown[];
     try {
       jwks = (await this.client.getKeys()) as unknown[]; // the fetcher checked that "keys" is an array
     } catch (error) {
+      this.counters.countJwksFetchFailure();
       if (this.failedAt === undefined) {
         const stale = this.keysByKid.size > 0 ? '; verifying with the last good key set' : '';
         this.logger.error(`JWKS unreachable at ${this.options.jwksUri}: ${describeJwksFetchFailure(error)}${stale}`);
@@ -154,6 +160,7 @@ export class JwksKeyResolver {
     if (this.failedAt !== undefined) this.logger.log(`JWKS reachable again at ${this.options.jwksUri}`);
     this.failedAt = undefined;
     this.fetchedAt = startedAt;
+    this.counters.countGoodKeySet();
     this.replaceKeys(keys);
   }
 

@@ -5,9 +5,8 @@ import { createClient } from 'graphql-ws';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { LogtoAuthModule } from '../../lib';
-import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
-import { VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
+import { LogtoAuthCounters, LogtoAuthModule } from '../../lib';
+import { IssuerKeyResolvers } from '../../lib/keys/issuer-key-resolvers';
 import { DOC_TYPE_DEFS, DocResolver, DOCUMENTS_TYPE_DEFS, DocumentsResolver, GqlAdminGuard } from '../helpers/documents.resolver';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
@@ -16,6 +15,7 @@ import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { listenOnLoopback } from '../helpers/socket-client';
 import { waitFor } from '../helpers/wait-for';
 import { ADAPTERS, AdapterName, createTestApp } from '../helpers/test-app';
+import { verificationsSince } from '../helpers/verifications-since';
 
 function createDocApp(adapter: AdapterName, endpoint: string, driverOptions: Partial<ApolloDriverConfig>): Promise<INestApplication> {
   return createTestApp(adapter, {
@@ -117,43 +117,46 @@ describe.each(ADAPTERS)("GraphQL with fieldResolverEnhancers: ['guards'] over %s
   });
 
   it('verifies a bad-signature token once for 500 aliased fields', async () => {
-    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
+    const verified = verificationsSince(app);
     const res = await gql(`{ ${aliases(500, 'mySub')} }`, badSignature());
     expect(res.body.errors).toHaveLength(500);
     expect(res.body.errors.every((e: { extensions: { logtoCode: string } }) => e.extensions.logtoCode === 'invalid_token')).toBe(true);
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
-    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verified()).toBe(1);
   });
 
   it('verifies a bad-signature token once for 500 aliased mutations, which run one after the other', async () => {
-    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
+    const verified = verificationsSince(app);
     const res = await gql(`mutation { ${aliases(500, 'createDocument')} }`, badSignature());
     expect(res.body.errors).toHaveLength(500);
-    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verified()).toBe(1);
   });
 
   it('verifies a new valid token once for 500 aliased fields', async () => {
-    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
+    const verified = verificationsSince(app);
     const res = await gql(`{ ${aliases(500, 'mySub')} }`, token('read:documents'));
     expect(res.body.errors).toBeUndefined();
     expect(Object.values(res.body.data)).toEqual(Array(500).fill('user-1'));
-    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verified()).toBe(1);
   });
 
   it('shares one verification between concurrent requests with the same new token', async () => {
-    const verifier = app.get(AccessTokenVerifier);
-    const original = verifier.verify.bind(verifier);
+    const keys = app.get(IssuerKeyResolvers);
+    const original = keys.getKey.bind(keys);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    // Holds the first verification until all 20 requests are waiting on a verification of this token.
-    const verify = vi.spyOn(verifier, 'verify').mockImplementation(async (raw) => (await gate, original(raw)));
-    const lookups = vi.spyOn(app.get(VerifiedTokenCache), 'get');
+    // Holds the first verification (at its key) until all 20 requests are waiting on a verification of this token.
+    vi.spyOn(keys, 'getKey').mockImplementation(async (...args) => (await gate, original(...args)));
+    const counters = app.get(LogtoAuthCounters);
+    const before = counters.snapshot();
+    const verified = verificationsSince(app);
+    const lookups = () => counters.cacheHits + counters.cacheMisses - before.cacheHits - before.cacheMisses;
     const shared = badSignature();
     const replies = Promise.all(Array.from({ length: 20 }, () => gql('{ mySub }', shared)));
-    await waitFor(async () => lookups.mock.calls.length, (count) => count >= 20, { intervalMs: 10 });
+    await waitFor(async () => lookups(), (count) => count >= 20, { intervalMs: 10 });
     release();
     for (const res of await replies) expect(res.body.errors[0].extensions.logtoCode).toBe('invalid_token');
-    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verified()).toBe(1);
   });
 
   it('does not log refusals at ERROR: they are not server errors', async () => {

@@ -4,7 +4,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { CurrentUser, LogtoAuthModule } from '../../lib';
 import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
-import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { ConnectionExpiry } from '../../lib/context/auth-connection';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
@@ -12,6 +11,7 @@ import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { connectSocket, listenOnLoopback, nextEvent, openSocket } from '../helpers/socket-client';
 import { ADAPTERS, createTestApp } from '../helpers/test-app';
+import { verificationsSince } from '../helpers/verifications-since';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -59,10 +59,10 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
   });
 
   it('verifies the token once per connection, not once per message', async () => {
-    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
+    const verified = verificationsSince(app);
     const socket = await connect({ authToken: token() });
     for (let i = 0; i < 3; i++) expect(await socket.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' });
-    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verified()).toBe(1);
   });
 
   it('refuses a message without a token with a WsException carrying the code, then closes the connection', async () => {
@@ -140,14 +140,14 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
   });
 
   it('verifies a bad token once for a burst of messages, and closes the connection at the first refusal', async () => {
-    const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
+    const verified = verificationsSince(app);
     const socket = await connect({ authToken: signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer, header: { kid: key.kid } }) });
     const exceptions: unknown[] = [];
     socket.on('exception', (payload: unknown) => exceptions.push(payload));
     const disconnected = nextEvent(socket, 'disconnect');
     for (let i = 0; i < 300; i++) socket.emit('whoami');
     expect(await disconnected).toBe('io server disconnect');
-    expect(verify).toHaveBeenCalledTimes(1);
+    expect(verified()).toBe(1);
     // The messages queued behind the first refusal were dropped with the connection, not answered.
     expect(exceptions).toEqual([{ status: 'error', code: 'invalid_token', message: 'The access token signature is invalid.' }]);
   });
@@ -201,15 +201,15 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
 
   describe('with authenticateConnection() in handleConnection', () => {
     it('verifies the token as the connection opens, and not again for its messages', async () => {
-      const verify = vi.spyOn(app.get(AccessTokenVerifier), 'verify');
+      const verified = verificationsSince(app);
       await connect({ authToken: token() });
-      expect(verify).toHaveBeenCalledTimes(0); // the default namespace verifies lazily
+      expect(verified()).toBe(0); // the default namespace verifies lazily
       const strict = await connectSocket(`${url}/strict`, { authToken: token({ sub: 'user-2' }) });
       sockets.push(strict);
-      await expect.poll(() => verify.mock.calls.length).toBe(1);
+      await expect.poll(verified).toBe(1);
       expect(await strict.emitWithAck('whoami')).toEqual({ sub: 'user-2' });
       expect(await strict.emitWithAck('whoami')).toEqual({ sub: 'user-2' });
-      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verified()).toBe(1);
     });
 
     it('refuses a client without a valid token at once, before it sends anything', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CACHED_TOKEN_CHARACTERS, MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache } from '../../lib/cache/verified-token-cache';
 import { IssuerKeyResolvers } from '../../lib/keys/issuer-key-resolvers';
+import { LogtoAuthCounters } from '../../lib';
 import { LogtoUser } from '../../lib';
 import { resolveLogtoAuthOptions } from '../../lib/logto-auth.options';
 
@@ -10,7 +11,7 @@ const ISSUER = 'https://tenant.logto.app/oidc';
 function cacheWith(maxEntries: number): VerifiedTokenCache {
   const options = resolveLogtoAuthOptions({ endpoint: 'https://tenant.logto.app', audience: 'https://api.example.com', tokenCache: { maxEntries } });
   const keys = { onKeysRemoved: () => undefined, freshUntil: () => Infinity } as unknown as IssuerKeyResolvers;
-  return new VerifiedTokenCache(options, keys);
+  return new VerifiedTokenCache(options, keys, new LogtoAuthCounters());
 }
 
 const user = (): LogtoUser => ({
