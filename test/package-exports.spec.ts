@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerProject, createConsumerProject } from './helpers/consumer-project';
 
 const root = resolve(__dirname, '..');
-const EXPORTS = ['AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard', 'LogtoAuthModule', 'LogtoAuthWarmUpError', 'Public', 'SUPPORTED_ALGORITHMS', 'Scopes'];
+const EXPORTS = ['AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard', 'LogtoAuthModule', 'LogtoAuthWarmUpError', 'OptionalAuth', 'Public', 'SUPPORTED_ALGORITHMS', 'Scopes'];
 // Internals: their typings pull in passport / passport-jwt types, and their shape is not a promise.
 const INTERNALS = ['LogtoStrategy', 'VerifiedTokenCache', 'LOGTO_AUTH_OPTIONS', 'OPTIONS_TYPE', 'ASYNC_OPTIONS_TYPE', 'ConfigurableLogtoAuthModule'];
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }>; peerDependencies: Record<string, string> };
