@@ -7,6 +7,7 @@ export { LogtoAuthWarmUpError } from './errors/logto-auth-warm-up.error';
 export { Scopes } from './decorators/scopes.decorator';
 export { AnyScope } from './decorators/any-scope.decorator';
 export { Public } from './decorators/public.decorator';
+export { OptionalAuth } from './decorators/optional-auth.decorator';
 export { CurrentUser } from './decorators/current-user.decorator';
 export { OrganizationId } from './decorators/organization-id.decorator';
 export { RequireOrganization } from './decorators/require-organization.decorator';

@@ -2,6 +2,7 @@
 export const LOGTO_AUTH_OPTIONS = Symbol('LOGTO_AUTH_OPTIONS');
 
 export const IS_PUBLIC_KEY = 'logto-auth:is-public';
+export const OPTIONAL_AUTH_KEY = 'logto-auth:optional-auth';
 export const SCOPES_KEY = 'logto-auth:scopes';
 export const ANY_SCOPE_KEY = 'logto-auth:any-scope';
 export const REQUIRE_ORGANIZATION_KEY = 'logto-auth:require-organization';

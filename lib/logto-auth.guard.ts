@@ -21,7 +21,8 @@ import { LogtoAuthCounters } from './logto-auth.counters';
 /**
  * Authenticates every request with a Logto access token and enforces `@Scopes()` / `@AnyScope()`,
  * `@RequireOrganization()` and the `validate` / `validator` option, on REST controllers, GraphQL
- * resolvers and Socket.IO gateways; other contexts are refused unless `@Public()`.
+ * resolvers and Socket.IO gateways; other contexts are refused unless `@Public()`. On `@OptionalAuth()`
+ * routes a request without an Authorization header passes with no user.
  * Registered for all routes by default; with `global: false`, apply it with `@UseGuards(LogtoAuthGuard)`.
  */
 @Injectable()
@@ -55,6 +56,8 @@ export class LogtoAuthGuard implements CanActivate {
     const channel = this.channelOf(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
     try {
       const request = channel.getRequest(context);
+      // @OptionalAuth(): no Authorization header at all -> no user; a header, even empty, is checked in full.
+      if (rules.isOptional && readAuthorizationHeader(request) === undefined) return true;
       const user = await this.authenticateOnce(request); // once per request (every GraphQL field) or connection
       channel.assertStillValid?.(context, user); // a connection outlives its token: each message checks exp
       assertScopes(user.scopes, rules); // -> scope check

@@ -12,7 +12,7 @@ const root = resolve(__dirname, '..');
 const VALUES: Record<string, readonly string[]> = {
   'nestjs-logto': [
     'AnyScope', 'CurrentUser', 'DEFAULT_ALGORITHMS', 'LogtoAuthContexts', 'LogtoAuthCounters', 'LogtoAuthErrorCode', 'LogtoAuthException', 'LogtoAuthGuard',
-    'LogtoAuthModule', 'LogtoAuthWarmUpError', 'LogtoGraphQLError', 'LogtoTokenCache', 'OrganizationId', 'Public', 'RequireOrganization',
+    'LogtoAuthModule', 'LogtoAuthWarmUpError', 'LogtoGraphQLError', 'LogtoTokenCache', 'OptionalAuth', 'OrganizationId', 'Public', 'RequireOrganization',
     'SUPPORTED_ALGORITHMS', 'Scopes',
   ],
   'nestjs-logto/swagger': ['LOGTO_SECURITY_SCHEME', 'addLogtoBearerAuth', 'createLogtoSwaggerDocument'],

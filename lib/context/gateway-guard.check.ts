@@ -3,7 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { IS_PUBLIC_KEY, LOGTO_AUTH_OPTIONS } from '../logto-auth.constants';
+import { IS_PUBLIC_KEY, LOGTO_AUTH_OPTIONS, OPTIONAL_AUTH_KEY } from '../logto-auth.constants';
 import type { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 
 // The metadata keys of @nestjs/common's @UseGuards and @nestjs/websockets' @WebSocketGateway /
@@ -77,7 +77,13 @@ function handlersOf(gateway: Type): ((...args: unknown[]) => unknown)[] {
 }
 
 function guardedOrPublic(gateway: Type, handler: object, guard: Type): boolean {
-  if (Reflect.getMetadata(IS_PUBLIC_KEY, handler) === true || Reflect.getMetadata(IS_PUBLIC_KEY, gateway) === true) return true;
+  // An @OptionalAuth() handler needs the guard too (a token sent must be checked), and beats @Public() as in the route rules.
+  if ((accessMarker(handler) ?? accessMarker(gateway)) === 'public') return true;
   const guards = [...((Reflect.getMetadata(GUARDS_METADATA, gateway) as unknown[]) ?? []), ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? [])];
   return guards.some((candidate) => candidate === guard || (typeof candidate === 'function' && candidate.prototype instanceof guard));
+}
+
+function accessMarker(target: object): 'public' | 'optional' | undefined {
+  if (Reflect.getMetadata(OPTIONAL_AUTH_KEY, target) === true) return 'optional';
+  return Reflect.getMetadata(IS_PUBLIC_KEY, target) === true ? 'public' : undefined;
 }

@@ -1,12 +1,18 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ANY_SCOPE_KEY, IS_PUBLIC_KEY, REQUIRE_ORGANIZATION_KEY, SCOPES_KEY } from '../logto-auth.constants';
+import { ANY_SCOPE_KEY, IS_PUBLIC_KEY, OPTIONAL_AUTH_KEY, REQUIRE_ORGANIZATION_KEY, SCOPES_KEY } from '../logto-auth.constants';
 import { LogtoAuthException, LogtoAuthExceptionDetails } from '../errors/logto-auth.exception';
 import { OrganizationRequirement } from '../decorators/require-organization.decorator';
 
 /** What a route asks of its caller, read once per handler from the decorators. */
 export interface RouteAuthRules {
+  /** `@Public()`: the Authorization header is not read at all. */
   readonly isPublic: boolean;
+  /**
+   * `@OptionalAuth()` on a route with no requirement: a request without an Authorization header passes
+   * with no user; one with a header is authenticated as on any guarded route. Never true with `isPublic`.
+   */
+  readonly isOptional: boolean;
   /** `@Scopes()` of class and handler together: every one is required. */
   readonly allOf: readonly string[];
   /** One group per `@AnyScope()`: at least one scope of each group is required. */
@@ -35,12 +41,16 @@ export class RouteAuthRulesReader {
 /** The rules of one handler, straight from the decorator metadata. */
 export function readRouteAuthRules(reflector: Reflector, handler: object, controller: object): RouteAuthRules {
   const targets = [controller, handler] as Parameters<Reflector['get']>[1][];
-  const isPublic = isOpenRoute(handler, controller);
+  const access = openAccess(handler, controller);
   const allOf = new Set(targets.flatMap((target) => reflector.get<string[]>(SCOPES_KEY, target) ?? []));
   const anyOf = targets.flatMap((target) => reflector.get<string[][]>(ANY_SCOPE_KEY, target) ?? []);
   const organization = reflector.getAllAndOverride<OrganizationRequirement>(REQUIRE_ORGANIZATION_KEY, targets.slice().reverse());
+  // Fail closed: no anonymous caller meets a requirement, so one from the class as well as the handler
+  // makes an @OptionalAuth() route a guarded one (unlike @Public(), which opts a handler out of its class's).
+  const requires = allOf.size > 0 || anyOf.length > 0 || organization !== undefined;
   return Object.freeze({
-    isPublic,
+    isPublic: access === 'public',
+    isOptional: access === 'optional' && !requires,
     allOf: Object.freeze([...allOf]),
     anyOf: Object.freeze(anyOf),
     ...(organization && { organization }),
@@ -55,11 +65,17 @@ const REQUIREMENT_KEYS = [SCOPES_KEY, ANY_SCOPE_KEY, REQUIRE_ORGANIZATION_KEY];
  * @RequireOrganization always needs a token, and so does every handler of a class that carries both
  * `@Public()` and a requirement (a handler of its own may still be `@Public()`, as in a scoped class).
  * A class-level `@Public()` is not inherited by subclasses, which may add requirements a public base never had.
+ * `@OptionalAuth()` follows the same rules; the handler's marker wins over its class's, and on one target
+ * `@OptionalAuth()` wins over `@Public()`: it is the stricter (a token sent is checked, a bad one refused).
  */
-function isOpenRoute(handler: object, controller: object): boolean {
-  if (hasOwnRequirement(handler)) return false;
-  if (Reflect.getOwnMetadata(IS_PUBLIC_KEY, handler) === true) return true;
-  return Reflect.getOwnMetadata(IS_PUBLIC_KEY, controller) === true && !hasOwnRequirement(controller);
+function openAccess(handler: object, controller: object): 'public' | 'optional' | undefined {
+  if (hasOwnRequirement(handler)) return undefined;
+  return ownAccess(handler) ?? (hasOwnRequirement(controller) ? undefined : ownAccess(controller));
+}
+
+function ownAccess(target: object): 'public' | 'optional' | undefined {
+  if (Reflect.getOwnMetadata(OPTIONAL_AUTH_KEY, target) === true) return 'optional';
+  return Reflect.getOwnMetadata(IS_PUBLIC_KEY, target) === true ? 'public' : undefined;
 }
 
 function hasOwnRequirement(target: object): boolean {

@@ -12,7 +12,8 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 /**
  * `SwaggerModule.createDocument` that also documents this module's decorators: the scopes of
  * `@Scopes()` / `@AnyScope()` and `@RequireOrganization()` go into each operation's description, and
- * `@Public()` operations get `security: []`. Use with `addLogtoBearerAuth`.
+ * `@Public()` operations get `security: []`, `@OptionalAuth()` ones the bearer scheme as optional (an empty
+ * alternative, `security: [{ logto: [] }, {}]`). Use with `addLogtoBearerAuth`.
  *
  * @example
  * import { addLogtoBearerAuth, createLogtoSwaggerDocument } from 'nestjs-logto/swagger';
@@ -37,6 +38,8 @@ export function createLogtoSwaggerDocument(
         operation.security = [];
         continue;
       }
+      // OpenAPI 3: an empty Security Requirement Object ({}) among the alternatives makes them optional.
+      if (rules.isOptional) operation.security = [...(operation.security ?? document.security ?? []), {}];
       const described = describeRouteAuthRules(rules);
       if (described) operation.description = operation.description ? `${operation.description}\n\n${described}` : described;
     }

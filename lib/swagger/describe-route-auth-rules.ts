@@ -5,8 +5,9 @@ const codeSpan = (text: string) => (text.includes('`') ? `\`\` ${text} \`\`` : `
 const code = (scopes: readonly string[]) => scopes.map(codeSpan).join(', ');
 
 /** The route's requirements as Markdown for an OpenAPI operation description; empty when it has none. */
-export function describeRouteAuthRules({ allOf, anyOf, organization }: RouteAuthRules): string {
+export function describeRouteAuthRules({ isOptional, allOf, anyOf, organization }: RouteAuthRules): string {
   const lines: string[] = [];
+  if (isOptional) lines.push('**Bearer token optional:** without one the operation runs anonymously; an invalid one is refused (401)');
   if (allOf.length > 0) lines.push(`**Requires scopes:** ${code(allOf)}`);
   for (const group of anyOf) lines.push(`**Requires one of the scopes:** ${code(group)}`);
   if (organization?.param !== undefined) {

@@ -2,7 +2,7 @@ import { Controller, Get, INestApplication } from '@nestjs/common';
 import { ApiOperation, DocumentBuilder, OpenAPIObject } from '@nestjs/swagger';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LogtoAuthModule, Public, Scopes } from '../../lib';
+import { LogtoAuthModule, OptionalAuth, Public, Scopes } from '../../lib';
 import { addLogtoBearerAuth, createLogtoSwaggerDocument } from '../../lib/swagger';
 import { DocumentsController } from '../helpers/documents.controller';
 import { CurrentOrganizationController, OrganizationMembersController } from '../helpers/organizations.controller';
@@ -29,6 +29,22 @@ class ReportsController extends ReportsBase {
   }
 }
 
+@Controller('news')
+class NewsController {
+  @Get()
+  @OptionalAuth()
+  list() {
+    return [];
+  }
+
+  @Get('drafts')
+  @OptionalAuth()
+  @Scopes('read:drafts') // a requirement wins: the token is required
+  drafts() {
+    return [];
+  }
+}
+
 describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
   const key = createTestKey('ES384');
   let jwks: JwksServer;
@@ -39,7 +55,7 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
     jwks = await startJwksServer([key.jwk]);
     app = await createTestApp(adapter, {
       imports: [LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE })],
-      controllers: [DocumentsController, OrganizationMembersController, CurrentOrganizationController, ReportsController],
+      controllers: [DocumentsController, OrganizationMembersController, CurrentOrganizationController, ReportsController, NewsController],
     });
     const config = addLogtoBearerAuth(new DocumentBuilder().setTitle('Documents API')).build();
     document = createLogtoSwaggerDocument(app, config);
@@ -81,6 +97,15 @@ describe.each(ADAPTERS)('OpenAPI document over %s', (adapter) => {
     expect(document.paths['/documents/health'].get?.security).toEqual([]);
     expect(document.paths['/documents'].get?.security).toBeUndefined();
     expect(JSON.stringify(document)).not.toContain('x-logto-auth');
+  });
+
+  it('shows the bearer scheme as optional on @OptionalAuth() operations, and required where a requirement wins', () => {
+    expect(document.paths['/news'].get?.security).toEqual([{ logto: [] }, {}]);
+    expect(document.paths['/news'].get?.description).toBe(
+      '**Bearer token optional:** without one the operation runs anonymously; an invalid one is refused (401)',
+    );
+    expect(document.paths['/news/drafts'].get?.security).toBeUndefined();
+    expect(document.paths['/news/drafts'].get?.description).toBe('**Requires scopes:** `read:drafts`');
   });
 
   it('is stable when the document is built twice', () => {

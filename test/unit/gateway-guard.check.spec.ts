@@ -1,7 +1,7 @@
 import { Injectable, UseGuards } from '@nestjs/common';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { describe, expect, it } from 'vitest';
-import { LogtoAuthGuard, Public } from '../../lib';
+import { LogtoAuthGuard, OptionalAuth, Public } from '../../lib';
 import { assertGatewaysGuarded, globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
 
 @WebSocketGateway()
@@ -42,6 +42,19 @@ class SubclassGuardedGateway {
   @SubscribeMessage('read') read() {}
 }
 
+@WebSocketGateway()
+class OptionalHandlerGateway {
+  @SubscribeMessage('feed') @OptionalAuth() @Public() feed() {}
+}
+
+@WebSocketGateway()
+@Public()
+@OptionalAuth()
+class OptionalGateway {
+  @SubscribeMessage('feed') feed() {}
+  @SubscribeMessage('ping') @Public() ping() {}
+}
+
 describe('the NestJS 11 gateway check (global guards do not reach gateways there)', () => {
   it('refuses to start with a gateway that names no LogtoAuthGuard, and says how to fix it', () => {
     expect(() => assertGatewaysGuarded([GuardedGateway, UnguardedGateway, OtherGuardGateway], LogtoAuthGuard, false)).toThrow(
@@ -51,6 +64,13 @@ describe('the NestJS 11 gateway check (global guards do not reach gateways there
 
   it('accepts the guard on the class, on each handler beside @Public ones, or a subclass of it', () => {
     expect(() => assertGatewaysGuarded([GuardedGateway, HandlerGuardedGateway, SubclassGuardedGateway], LogtoAuthGuard, false)).not.toThrow();
+  });
+
+  // Without the guard, a token sent to an @OptionalAuth() handler would be ignored instead of checked.
+  it('asks for the guard on @OptionalAuth() handlers, even beside @Public() on the same target', () => {
+    expect(() => assertGatewaysGuarded([OptionalHandlerGateway, OptionalGateway], LogtoAuthGuard, false)).toThrow(
+      'so OptionalHandlerGateway, OptionalGateway would answer clients without a token',
+    );
   });
 
   it('asks nothing where the global guard reaches gateways (NestJS 12)', () => {

@@ -36,11 +36,11 @@ describe('parseScope and assertScopes', () => {
   });
 
   it('requires all of allOf and one of each anyOf group, exactly', () => {
-    const rules = { isPublic: false, allOf: ['a'], anyOf: [['b', 'c']] };
+    const rules = { isPublic: false, isOptional: false, allOf: ['a'], anyOf: [['b', 'c']] };
     expect(reasonOf(() => assertScopes(['a', 'c'], rules))).toBe('accepted');
     expect(reasonOf(() => assertScopes(['a'], rules))).toBe('insufficient_scope');
     expect(reasonOf(() => assertScopes(['ab', 'c'], rules))).toBe('insufficient_scope');
-    expect(reasonOf(() => assertScopes([], { isPublic: false, allOf: [], anyOf: [] }))).toBe('accepted');
+    expect(reasonOf(() => assertScopes([], { isPublic: false, isOptional: false, allOf: [], anyOf: [] }))).toBe('accepted');
   });
 });
 
