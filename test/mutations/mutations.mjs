@@ -346,7 +346,7 @@ export const MUTATIONS = [
     id: 'public-beats-own-requirement',
     bug: '@Public on a handler wins over its own @Scopes',
     file: ROUTE_RULES,
-    search: '  if (hasOwnRequirement(handler)) return false;\n',
+    search: '  if (hasOwnRequirement(handler)) return undefined;\n',
     replace: '',
     tests: [T.routes],
   },
@@ -354,8 +354,8 @@ export const MUTATIONS = [
     id: 'public-inherited',
     bug: 'a class-level @Public is inherited by subclasses',
     file: ROUTE_RULES,
-    search: 'Reflect.getOwnMetadata(IS_PUBLIC_KEY, controller) === true',
-    replace: 'Reflect.getMetadata(IS_PUBLIC_KEY, controller) === true',
+    search: "return Reflect.getOwnMetadata(IS_PUBLIC_KEY, target) === true ? 'public' : undefined;",
+    replace: "return Reflect.getMetadata(IS_PUBLIC_KEY, target) === true ? 'public' : undefined;",
     tests: [T.routes],
   },
   // --- the verified-token cache ---
@@ -708,6 +708,23 @@ export const MUTATIONS = [
     search: 'if (exception.rule.status === HttpStatus.SERVICE_UNAVAILABLE) this.error(exception);',
     replace: 'if (exception.rule.status === -1) this.error(exception);',
     tests: [T.passport],
+  },
+  // --- @OptionalAuth() ---
+  {
+    id: 'optional-ignores-bad-header',
+    bug: 'an @OptionalAuth() route lets a request with a bad token through with no user, instead of 401',
+    file: GUARD,
+    search: 'if (rules.isOptional && readAuthorizationHeader(request) === undefined) return true;',
+    replace: 'if (rules.isOptional) return true;',
+    tests: ['test/e2e/optional-auth.e2e-spec.ts'],
+  },
+  {
+    id: 'optional-beats-requirement',
+    bug: '@OptionalAuth() lets an anonymous caller reach a route that also carries @Scopes',
+    file: ROUTE_RULES,
+    search: "isOptional: access === 'optional' && !requires,",
+    replace: "isOptional: access === 'optional',",
+    tests: ['test/e2e/optional-auth.e2e-spec.ts', 'test/unit/route-auth-rules.spec.ts'],
   },
 ];
 
