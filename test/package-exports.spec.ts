@@ -69,7 +69,7 @@ describe('the built package', () => {
     const imported = run(`values-${entry.replace('/', '-')}.mjs`, `import * as m from '${entry}'; console.log(Object.keys(m).sort().join(','))`);
     expect(required.trim().split(',').filter(Boolean)).toEqual(sorted(VALUES[entry]));
     // Node's ES module wrapper of a CommonJS module adds `default` (module.exports) and names `__esModule`.
-    const wrapper = ['default', '__esModule'];
+    const wrapper = ['default', '__esModule', 'module.exports']; // Node 24 also names the CommonJS module itself
     expect(imported.trim().split(',').filter((name) => name && !wrapper.includes(name))).toEqual(sorted(VALUES[entry]));
   });
 
