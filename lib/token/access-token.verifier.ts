@@ -5,6 +5,7 @@ import { LOGTO_AUTH_OPTIONS, LogtoSigningAlgorithm } from '../logto-auth.constan
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
+import { LogtoAuthCounters } from '../logto-auth.counters';
 import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
 import { assertAccessTokenRules } from './access-token.rules';
 import { decodeJws } from './decode-jws';
@@ -38,9 +39,11 @@ export class AccessTokenVerifier {
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) private readonly options: ResolvedLogtoAuthOptions,
     private readonly keys: IssuerKeyResolvers,
+    private readonly counters: LogtoAuthCounters,
   ) {}
 
   async verify(token: string): Promise<VerifiedAccessToken> {
+    this.counters.countVerification(); // LogtoAuthGuard's misses and AuthGuard('logto') alike
     const { header, payload } = decodeJws(token);
     assertAccessTokenRules('header', header, this.options);
     assertAccessTokenRules('claims', payload, this.options);

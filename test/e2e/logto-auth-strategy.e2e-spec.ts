@@ -4,6 +4,7 @@ import passport, { Strategy } from 'passport';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentUser, LogtoAuthException, LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser } from '../../lib';
+import { verificationsSince } from '../helpers/verifications-since';
 import { LOGTO_AUTH_FAILURES, LogtoAuthFailure } from '../../lib/errors/logto-auth-failures';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
@@ -141,6 +142,13 @@ describe.each(ADAPTERS)("AuthGuard('logto') with global: false over %s", (adapte
   it('lets a valid token in, with the LogtoUser as request.user (@CurrentUser)', async () => {
     const res = await api.get('/logto', { authorization: `Bearer ${api.token({ scope: 'read:documents' })}` });
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { sub: 'user-1', scopes: ['read:documents'] } });
+  });
+
+  it('counts each of its verifications in LogtoAuthCounters, as the global guard does', async () => {
+    const verified = verificationsSince(api.app);
+    const token = api.token({ scope: 'read:documents' });
+    for (let i = 0; i < 2; i++) expect((await api.get('/logto', { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect(verified()).toBe(2); // no token cache on this path: each request is a full verification
   });
 
   it('guards only where it is applied (no global guard)', async () => {
