@@ -52,6 +52,34 @@ export function closeCodeOf(exception: LogtoAuthException): number {
   return exception.rule.status === HttpStatus.UNAUTHORIZED ? 4401 : 4403;
 }
 
+/** The parts of a `ws` WebSocket the module closes: a `@nestjs/platform-ws` client and a graphql-ws socket alike. */
+export interface WsSocket {
+  readonly readyState: number;
+  close(code?: number, reason?: string): unknown;
+  once(event: string, listener: () => void): unknown;
+}
+
+export const WS_OPEN = 1;
+
+/**
+ * The transport of a `ws` socket (`undefined`: none, so nothing to close): a refusal closes it with
+ * `closeCodeOf` and the module's code as reason, after `tellWhy` (the plain `ws` adapter's message).
+ */
+export function wsSocketTransport(socket: WsSocket | undefined, tellWhy?: (exception: LogtoAuthException) => void): ConnectionTransport {
+  const open = () => socket?.readyState === WS_OPEN;
+  return {
+    get closed() {
+      return !open();
+    },
+    onClose: (listener) => socket?.once('close', listener),
+    refuse(exception) {
+      if (!socket || !open()) return;
+      tellWhy?.(exception);
+      socket.close(closeCodeOf(exception), exception.rule.code);
+    },
+  };
+}
+
 // setTimeout's longest delay; a longer token lifetime re-arms the timer.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

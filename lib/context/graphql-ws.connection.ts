@@ -1,22 +1,14 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { AuthRequest } from './auth-context';
-import { AuthConnection, closeCodeOf, connectionOf, ConnectionTransport, registerConnection } from './auth-connection';
+import { AuthConnection, connectionOf, ConnectionTransport, registerConnection, WsSocket, wsSocketTransport } from './auth-connection';
 
 /** The parts of a `graphql-ws` server `Context` the module uses (duck-typed: `graphql-ws` stays optional). */
 export interface GraphqlWsContext {
   /** The `connection_init` message's payload. */
   readonly connectionParams?: Readonly<Record<string, unknown>>;
   /** `graphql-ws/use/ws` (what `@nestjs/graphql` uses): the `ws` socket and its upgrade request. */
-  readonly extra?: { readonly socket?: GraphqlWsSocket; readonly request?: object };
+  readonly extra?: { readonly socket?: WsSocket; readonly request?: object };
 }
-
-interface GraphqlWsSocket {
-  readonly readyState: number;
-  close(code?: number, reason?: string): unknown;
-  once(event: string, listener: () => void): unknown;
-}
-
-const WS_OPEN = 1;
 
 /**
  * A graphql-ws connection, created when its `connection_init` arrives (`onConnect`). Registered under the
@@ -35,16 +27,7 @@ export function graphqlWsConnection(context: GraphqlWsContext): AuthConnection {
 
 /** A refusal closes the socket with graphql-ws's own codes (4401 / 4403; 1013 for an outage) and the module's code as reason. */
 export function graphqlWsTransport(context: GraphqlWsContext): ConnectionTransport {
-  const socket = context.extra?.socket;
-  return {
-    get closed() {
-      return socket?.readyState !== WS_OPEN;
-    },
-    onClose: (listener) => socket?.once('close', listener),
-    refuse(exception) {
-      if (socket?.readyState === WS_OPEN) socket.close(closeCodeOf(exception), exception.rule.code);
-    },
-  };
+  return wsSocketTransport(context.extra?.socket);
 }
 
 /**

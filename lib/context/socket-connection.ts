@@ -2,7 +2,7 @@ import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 import { AuthorizationSource, readAuthorizationHeader } from '../token/bearer-token';
 import { AuthRequest } from './auth-context';
-import { AuthConnection, closeCodeOf, connectionOf, ConnectionTransport, registerConnection } from './auth-connection';
+import { AuthConnection, connectionOf, ConnectionTransport, registerConnection, WS_OPEN, WsSocket, wsSocketTransport } from './auth-connection';
 import { refusalPayload } from './refusal-payload';
 
 /** The parts of a Socket.IO server-side socket the module uses (duck-typed: `socket.io` stays optional). */
@@ -21,14 +21,9 @@ export interface SocketClient {
 }
 
 /** The parts of a `ws` server-side WebSocket (`@nestjs/platform-ws`) the module uses. */
-export interface WsClient {
-  readonly readyState: number;
+export interface WsClient extends WsSocket {
   send(data: string): unknown;
-  close(code?: number, reason?: string): unknown;
-  once(event: string, listener: () => void): unknown;
 }
-
-const WS_OPEN = 1;
 
 /** A `ws` WebSocket (numeric `readyState`, as Nest's own exception filter tells them apart), not a Socket.IO socket. */
 export function isWsClient(client: unknown): client is WsClient {
@@ -44,13 +39,14 @@ export function isWsClient(client: unknown): client is WsClient {
 export function gatewayConnection(client: object, upgradeRequest?: AuthorizationSource): AuthConnection {
   const known = connectionOf(client);
   if (known) return known;
+  let authorization: string | undefined;
   if (isWsClient(client)) {
     if (!upgradeRequest) throw new LogtoAuthException('execution_context_not_supported');
-    const request: AuthRequest = { headers: { authorization: readAuthorizationHeader(upgradeRequest) } };
-    return registerConnection([client], { request, transport: gatewayTransport(client) });
+    authorization = readAuthorizationHeader(upgradeRequest);
+  } else {
+    authorization = handshakeAuthorization(client as SocketClient);
   }
-  const request: AuthRequest = { headers: { authorization: handshakeAuthorization(client as SocketClient) } };
-  return registerConnection([client], { request, transport: gatewayTransport(client) });
+  return registerConnection([client], { request: { headers: { authorization } }, transport: gatewayTransport(client) });
 }
 
 /** The user a gateway client's connection proved, for `@CurrentUser()`; `undefined` before that. */
@@ -60,27 +56,13 @@ export function socketUser(client: unknown): LogtoUser | undefined {
 
 /** How a refusal reaches a gateway client: Socket.IO's `exception` event, or the `ws` adapter's `{ event, data }` message. */
 export function gatewayTransport(client: object): ConnectionTransport {
-  return isWsClient(client) ? wsTransport(client) : socketIoTransport(client as SocketClient);
+  return isWsClient(client) ? wsSocketTransport(client, (exception) => sendWsRefusal(client, exception)) : socketIoTransport(client as SocketClient);
 }
 
 /** Sends a refusal as `@nestjs/platform-ws` sends an event: `{ "event": "exception", "data": { status, code, message } }`. */
 export function sendWsRefusal(client: WsClient, exception: LogtoAuthException): void {
   if (client.readyState !== WS_OPEN) return;
   client.send(JSON.stringify({ event: 'exception', data: { status: 'error', ...refusalPayload(exception) } }));
-}
-
-function wsTransport(client: WsClient): ConnectionTransport {
-  return {
-    get closed() {
-      return client.readyState !== WS_OPEN;
-    },
-    onClose: (listener) => client.once('close', listener),
-    refuse(exception) {
-      if (client.readyState !== WS_OPEN) return;
-      sendWsRefusal(client, exception);
-      client.close(closeCodeOf(exception), exception.rule.code);
-    },
-  };
 }
 
 function socketIoTransport(client: SocketClient): ConnectionTransport {
