@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { VerifiedTokenCache } from '../lib/cache/verified-token-cache';
-import { IssuerKeyResolvers } from '../lib/keys/issuer-key-resolvers';
+import { VerifiedTokenCache } from '../lib/cache/verified-token.cache';
+import { IssuerKeyResolvers } from '../lib/keys/issuer-key.resolvers';
 import { LogtoAuthCounters } from '../lib';
 import { resolveLogtoAuthOptions } from '../lib/logto-auth.options';
-import { toLogtoUser } from '../lib/token/to-logto-user';
+import { toLogtoUser } from '../lib/token/logto-user.mapper';
 import { LogtoAccessTokenClaims } from '../lib/interfaces/logto-user.interface';
 
 /**

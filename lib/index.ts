@@ -14,12 +14,12 @@ export { RequireOrganization } from './decorators/require-organization.decorator
 export type { OrganizationRequirement } from './decorators/require-organization.decorator';
 export { LogtoAuthException } from './errors/logto-auth.exception';
 export type { LogtoAuthExceptionDetails } from './errors/logto-auth.exception';
-export { LogtoAuthErrorCode } from './errors/logto-auth-error-codes';
-export { LogtoAuthContexts } from './context/auth-contexts';
-export type { AuthContext, AuthRequest } from './context/auth-context';
-export { LogtoGraphQLError } from './context/logto-graphql-error';
-export type { LogtoGraphQLErrorExtensions } from './context/logto-graphql-error';
-export type { LogtoRefusalPayload } from './context/refusal-payload';
+export { LogtoAuthErrorCode } from './errors/logto-auth.error-codes';
+export { LogtoAuthContexts } from './context/logto-auth.contexts';
+export type { AuthContext, AuthRequest } from './context/auth-context.interface';
+export { LogtoGraphQLError } from './context/logto-graphql.error';
+export type { LogtoGraphQLErrorExtensions } from './context/logto-graphql.error';
+export type { LogtoRefusalPayload } from './context/refusal.payload';
 export { DEFAULT_ALGORITHMS, SUPPORTED_ALGORITHMS } from './logto-auth.constants';
 export type { LogtoSigningAlgorithm } from './logto-auth.constants';
 export type { LogtoAuthModuleOptions, LogtoAuthOptionsFactory, LogtoTokenCacheOptions, LogtoWarmUp } from './interfaces/logto-auth-module-options.interface';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LogtoAuthErrorCode } from './errors/logto-auth-error-codes';
+import { LogtoAuthErrorCode } from './errors/logto-auth.error-codes';
 
 /** What `LogtoAuthCounters.snapshot()` returns: plain data, ready for a metrics route or a log line. */
 export interface LogtoAuthCountersSnapshot {

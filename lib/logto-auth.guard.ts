@@ -4,18 +4,18 @@ import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthException, refusalOf } from './errors/logto-auth.exception';
 import { AccessTokenVerifier } from './token/access-token.verifier';
-import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
-import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
+import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token.extractor';
+import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth.rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
-import { AuthContext, AuthRequest } from './context/auth-context';
-import { LogtoAuthContexts } from './context/auth-contexts';
-import { AuthConnection, ConnectionExpiry, ConnectionTransport, rememberUser } from './context/auth-connection';
+import { AuthContext, AuthRequest } from './context/auth-context.interface';
+import { LogtoAuthContexts } from './context/logto-auth.contexts';
+import { AuthConnection, ConnectionExpiry, ConnectionTransport, rememberUser } from './context/auth.connection';
 import { GraphqlWsContext, graphqlWsConnection, graphqlWsTransport } from './context/graphql-ws.connection';
-import { gatewayConnection, gatewayTransport } from './context/socket-connection';
-import { assertOrganization } from './organizations/assert-organization';
-import { LogtoUserValidation } from './validation/logto-user-validation';
-import { VerifiedTokenCache } from './cache/verified-token-cache';
-import { SharedVerifications } from './cache/shared-verifications';
+import { gatewayConnection, gatewayTransport } from './context/socket.connection';
+import { assertOrganization } from './scopes/route-organization.rules';
+import { LogtoUserValidation } from './logto-user.validation';
+import { VerifiedTokenCache } from './cache/verified-token.cache';
+import { SharedVerifications } from './cache/shared-verifications.cache';
 import { LogtoAuthCounters } from './logto-auth.counters';
 
 /**

@@ -6,11 +6,11 @@ import { resolveLogtoAuthOptions, ResolvedLogtoAuthOptions } from './logto-auth.
 import { LogtoAuthGuard } from './logto-auth.guard';
 import { LogtoAuthStrategy } from './logto-auth.strategy';
 import { AccessTokenVerifier } from './token/access-token.verifier';
-import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
-import { LogtoUserValidation } from './validation/logto-user-validation';
-import { VerifiedTokenCache } from './cache/verified-token-cache';
+import { IssuerKeyResolvers } from './keys/issuer-key.resolvers';
+import { LogtoUserValidation } from './logto-user.validation';
+import { VerifiedTokenCache } from './cache/verified-token.cache';
 import { GraphqlFieldResolversCheck } from './context/graphql-field-resolvers.check';
-import { LogtoAuthContexts } from './context/auth-contexts';
+import { LogtoAuthContexts } from './context/logto-auth.contexts';
 import { LogtoAuthStartup } from './logto-auth.startup';
 import { LogtoAuthCounters } from './logto-auth.counters';
 import { LogtoTokenCache } from './cache/logto-token.cache';

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions, ResolvedLogtoTenant } from './logto-auth.options';
 import { LogtoAuthException } from './errors/logto-auth.exception';
-import { IssuerKeyResolvers } from './keys/issuer-key-resolvers';
-import { ORGANIZATION_AUDIENCE_PREFIX } from './token/access-token-audience';
+import { IssuerKeyResolvers } from './keys/issuer-key.resolvers';
+import { ORGANIZATION_AUDIENCE_PREFIX } from './token/access-token.audience';
 import { LogtoAuthWarmUpError, warmUpFailure } from './errors/logto-auth-warm-up.error';
 
 // A kid no issuer signs with. Asked for it before any request, the resolver fetches the key set (it is

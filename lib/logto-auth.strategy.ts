@@ -3,7 +3,7 @@ import passport, { Strategy } from 'passport';
 import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { refusalOf } from './errors/logto-auth.exception';
-import { AuthorizationSource, extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
+import { AuthorizationSource, extractBearerToken, readAuthorizationHeader } from './token/bearer-token.extractor';
 import { AccessTokenVerifier } from './token/access-token.verifier';
 
 /**

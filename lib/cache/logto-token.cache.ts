@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { VerifiedTokenCache } from './verified-token-cache';
+import { VerifiedTokenCache } from './verified-token.cache';
 
 /**
  * The verified-token cache of this module instance (shared by every `LogtoAuthGuard` instance), as far as

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { readRouteAuthRules } from '../scopes/route-auth-rules';
+import { readRouteAuthRules } from '../scopes/route-auth.rules';
 
 /** What this check reads of `@nestjs/graphql`: its public constants, loaded only when the package is there. */
 interface GraphqlConstants {

@@ -1,6 +1,6 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { AuthRequest } from './auth-context';
-import { AuthConnection, connectionOf, ConnectionTransport, registerConnection, WsSocket, wsSocketTransport } from './auth-connection';
+import { AuthRequest } from './auth-context.interface';
+import { AuthConnection, connectionOf, ConnectionTransport, registerConnection, WsSocket, wsSocketTransport } from './auth.connection';
 
 /** The parts of a `graphql-ws` server `Context` the module uses (duck-typed: `graphql-ws` stays optional). */
 export interface GraphqlWsContext {

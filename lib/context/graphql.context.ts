@@ -1,9 +1,9 @@
 import { ExecutionContext } from '@nestjs/common';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { AuthContext, AuthRequest } from './auth-context';
-import { connectionOf, ConnectionExpiry } from './auth-connection';
-import { LogtoGraphQLError } from './logto-graphql-error';
+import { AuthContext, AuthRequest } from './auth-context.interface';
+import { connectionOf, ConnectionExpiry } from './auth.connection';
+import { LogtoGraphQLError } from './logto-graphql.error';
 
 /**
  * The request behind a resolver call: resolvers get `(root, args, context, info)` and `@nestjs/graphql`

@@ -1,9 +1,9 @@
 import { ExecutionContext } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { challengeHeaders } from '../errors/www-authenticate';
+import { challengeHeaders } from '../errors/www-authenticate.header';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { AuthContext, AuthRequest } from './auth-context';
+import { AuthContext, AuthRequest } from './auth-context.interface';
 
 /** REST controllers on Express or Fastify: the body is Nest's, the RFC 6750 challenge goes in the headers. */
 export class HttpAuthContext implements AuthContext {

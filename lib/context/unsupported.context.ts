@@ -1,7 +1,7 @@
 import { ExecutionContext } from '@nestjs/common';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { AuthContext, AuthRequest } from './auth-context';
-import { refusalPayload } from './refusal-payload';
+import { AuthContext, AuthRequest } from './auth-context.interface';
+import { refusalPayload } from './refusal.payload';
 
 /**
  * Microservice transports and any other context: there is no bearer token to read, so every handler

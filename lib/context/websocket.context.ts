@@ -1,11 +1,11 @@
 import { ExecutionContext, HttpStatus } from '@nestjs/common';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { AuthContext, AuthRequest } from './auth-context';
-import { AuthConnection, ConnectionExpiry, rememberUser } from './auth-connection';
+import { AuthContext, AuthRequest } from './auth-context.interface';
+import { AuthConnection, ConnectionExpiry, rememberUser } from './auth.connection';
 import { globalGuardsReachGateways } from './gateway-guard.check';
-import { refusalPayload } from './refusal-payload';
-import { gatewayConnection, gatewayTransport, isWsClient, sendWsRefusal, socketUser } from './socket-connection';
+import { refusalPayload } from './refusal.payload';
+import { gatewayConnection, gatewayTransport, isWsClient, sendWsRefusal, socketUser } from './socket.connection';
 
 /**
  * Gateways (`@nestjs/websockets`) on Socket.IO (`@nestjs/platform-socket.io`) or plain `ws`

@@ -1,6 +1,6 @@
 import { ANY_SCOPE_KEY } from '../logto-auth.constants';
-import { assertScopeTokens } from '../scopes/scope-token';
-import { appendMetadata } from './append-metadata';
+import { assertScopeTokens } from '../scopes/scope-token.util';
+import { appendMetadata } from './append-metadata.util';
 
 /**
  * Requires at least one of the listed scopes. Each `@AnyScope()` (on the class or the handler) is

@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { currentUserOf } from '../context/auth-contexts';
+import { currentUserOf } from '../context/logto-auth.contexts';
 
 /**
  * The verified `LogtoUser`, or one of its fields, in controllers, resolvers and gateways alike.

@@ -1,6 +1,6 @@
 import { SCOPES_KEY } from '../logto-auth.constants';
-import { assertScopeTokens } from '../scopes/scope-token';
-import { appendMetadata } from './append-metadata';
+import { assertScopeTokens } from '../scopes/scope-token.util';
+import { appendMetadata } from './append-metadata.util';
 
 /**
  * Requires every listed scope. On a class it applies to every handler; class and handler scopes add

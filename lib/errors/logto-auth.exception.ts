@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { LOGTO_AUTH_FAILURES, LogtoAuthFailure, LogtoAuthFailureRule } from './logto-auth-failures';
+import { LOGTO_AUTH_FAILURES, LogtoAuthFailure, LogtoAuthFailureRule } from './logto-auth.failures';
 
 const STATUS_TEXT: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.UNAUTHORIZED]: 'Unauthorized',

@@ -1,3 +1,3 @@
 // `nestjs-logto/swagger`: the only entry point that loads @nestjs/swagger (an optional peer dependency).
-export { addLogtoBearerAuth, LOGTO_SECURITY_SCHEME } from './add-logto-bearer-auth';
-export { createLogtoSwaggerDocument } from './create-logto-swagger-document';
+export { addLogtoBearerAuth, LOGTO_SECURITY_SCHEME } from './logto-bearer-auth.util';
+export { createLogtoSwaggerDocument } from './logto-swagger-document.util';

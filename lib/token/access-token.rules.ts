@@ -1,9 +1,9 @@
 import { ACCESS_TOKEN_TYPES, LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { LogtoAuthFailure } from '../errors/logto-auth-failures';
-import { untrustedIssuerDetail } from '../errors/log-detail';
-import { isAudienceAccepted, tenantOfIssuer } from './access-token-audience';
+import { LogtoAuthFailure } from '../errors/logto-auth.failures';
+import { untrustedIssuerDetail } from '../errors/log-detail.util';
+import { isAudienceAccepted, tenantOfIssuer } from './access-token.audience';
 
 /** What the rules compare a token with. */
 export type AccessTokenRuleOptions = Pick<ResolvedLogtoAuthOptions, 'algorithms' | 'tenants' | 'issuers' | 'organizations' | 'clockTolerance'>;

@@ -4,12 +4,12 @@ import { Strategy as JwtStrategy } from 'passport-jwt';
 import { LOGTO_AUTH_OPTIONS, LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
+import { IssuerKeyResolvers } from '../keys/issuer-key.resolvers';
 import { LogtoAuthCounters } from '../logto-auth.counters';
 import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
 import { assertAccessTokenRules } from './access-token.rules';
-import { decodeJws } from './decode-jws';
-import { toLogtoUser } from './to-logto-user';
+import { decodeJws } from './jws.decoder';
+import { toLogtoUser } from './logto-user.mapper';
 
 /** A token that passed every rule: its user, and the key that verified it (the cache forgets it with the key). */
 export interface VerifiedAccessToken {

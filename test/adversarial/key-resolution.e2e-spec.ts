@@ -7,7 +7,7 @@ import { hammer } from '../helpers/hammer';
 import { createTestKey } from '../helpers/keys';
 import { b64url, hmacJws, signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
-import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
+import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth.failures';
 import { LogtoAuthException } from '../../lib';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 

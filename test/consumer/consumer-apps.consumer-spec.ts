@@ -2,7 +2,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
+import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth.failures';
 import { expectOutcome, headerMissing, invalidToken, ResponseLike } from '../helpers/expect-outcome';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { createTestKey } from '../helpers/keys';

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { LogtoAuthCounters, LogtoAuthModule } from '../../lib';
-import { IssuerKeyResolvers } from '../../lib/keys/issuer-key-resolvers';
+import { IssuerKeyResolvers } from '../../lib/keys/issuer-key.resolvers';
 import { DOC_TYPE_DEFS, DocResolver, DOCUMENTS_TYPE_DEFS, DocumentsResolver, GqlAdminGuard } from '../helpers/documents.resolver';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';

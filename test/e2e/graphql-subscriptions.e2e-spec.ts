@@ -5,7 +5,7 @@ import { Client, createClient } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CurrentUser, LogtoAuthGuard, LogtoAuthModule, Scopes } from '../../lib';
-import { ConnectionExpiry } from '../../lib/context/auth-connection';
+import { ConnectionExpiry } from '../../lib/context/auth.connection';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { createTestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';

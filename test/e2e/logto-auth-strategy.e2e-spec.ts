@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentUser, LogtoAuthException, LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser } from '../../lib';
 import { verificationsSince } from '../helpers/verifications-since';
-import { LOGTO_AUTH_FAILURES, LogtoAuthFailure } from '../../lib/errors/logto-auth-failures';
+import { LOGTO_AUTH_FAILURES, LogtoAuthFailure } from '../../lib/errors/logto-auth.failures';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { b64url, signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';

@@ -2,12 +2,12 @@ import { Controller, Get, INestApplication, UseGuards } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogtoAuthCounters, LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions, LogtoTokenCache } from '../../lib';
-import { IssuerKeyResolvers } from '../../lib/keys/issuer-key-resolvers';
+import { IssuerKeyResolvers } from '../../lib/keys/issuer-key.resolvers';
 import { DocumentsController } from '../helpers/documents.controller';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
-import { MAX_CACHED_TOKEN_LENGTH } from '../../lib/cache/verified-token-cache';
+import { MAX_CACHED_TOKEN_LENGTH } from '../../lib/cache/verified-token.cache';
 import { ADAPTERS, AdapterName, createTestApp } from '../helpers/test-app';
 
 @Controller('a')

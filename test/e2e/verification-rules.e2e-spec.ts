@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogtoAuthException } from '../../lib';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
-import { challengeHeaders } from '../../lib/errors/www-authenticate';
+import { challengeHeaders } from '../../lib/errors/www-authenticate.header';
 import { DocumentsController } from '../helpers/documents.controller';
 import { ProfileController } from '../helpers/profile.controller';
 import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';

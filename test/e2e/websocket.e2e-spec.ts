@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { CurrentUser, LogtoAuthModule } from '../../lib';
 import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
-import { ConnectionExpiry } from '../../lib/context/auth-connection';
+import { ConnectionExpiry } from '../../lib/context/auth.connection';
 import { DocumentsGateway, StrictDocumentsGateway } from '../helpers/documents.gateway';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';

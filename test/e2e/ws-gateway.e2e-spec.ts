@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { CurrentUser, LogtoAuthGuard, LogtoAuthModule, LogtoUser, Public, Scopes } from '../../lib';
-import { ConnectionExpiry } from '../../lib/context/auth-connection';
+import { ConnectionExpiry } from '../../lib/context/auth.connection';
 import { globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { createTestKey } from '../helpers/keys';

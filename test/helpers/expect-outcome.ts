@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { LOGTO_AUTH_FAILURES, LogtoAuthFailure } from '../../lib/errors/logto-auth-failures';
+import { LOGTO_AUTH_FAILURES, LogtoAuthFailure } from '../../lib/errors/logto-auth.failures';
 
 /** What a request must end with; every refusal names status, `code` and the failure row it comes from. */
 export type Outcome =

@@ -1,5 +1,5 @@
 import { JsonWebKey, KeyObject } from 'node:crypto';
-import { generateSigningKey, SigningAlgorithm } from '../../lib/testing/signing-key';
+import { generateSigningKey, SigningAlgorithm } from '../../lib/testing/signing-key.util';
 
 export type TestAlg = SigningAlgorithm;
 

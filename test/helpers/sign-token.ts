@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { base64UrlJson, signJws as signJwsWithKey } from '../../lib/testing/jws-signature';
-import { SigningAlgorithm } from '../../lib/testing/signing-key';
-import { signTestAccessToken } from '../../lib/testing/test-access-token';
+import { base64UrlJson, signJws as signJwsWithKey } from '../../lib/testing/jws-signature.util';
+import { SigningAlgorithm } from '../../lib/testing/signing-key.util';
+import { signTestAccessToken } from '../../lib/testing/test-access-token.util';
 import { TestKey } from './keys';
 
 // The suite signs through nestjs-logto/testing's own signer, so every e2e test also exercises it; what

@@ -36,12 +36,12 @@ const T = {
 const GUARD = 'lib/logto-auth.guard.ts';
 const VERIFIER = 'lib/token/access-token.verifier.ts';
 const RULES = 'lib/token/access-token.rules.ts';
-const AUDIENCE = 'lib/token/access-token-audience.ts';
-const CACHE = 'lib/cache/verified-token-cache.ts';
-const RESOLVER = 'lib/keys/jwks-key-resolver.ts';
-const FETCHER = 'lib/keys/jwks-fetcher.ts';
-const KEY = 'lib/keys/verification-key.ts';
-const ROUTE_RULES = 'lib/scopes/route-auth-rules.ts';
+const AUDIENCE = 'lib/token/access-token.audience.ts';
+const CACHE = 'lib/cache/verified-token.cache.ts';
+const RESOLVER = 'lib/keys/jwks-key.resolver.ts';
+const FETCHER = 'lib/keys/jwks.fetcher.ts';
+const KEY = 'lib/keys/verification-key.util.ts';
+const ROUTE_RULES = 'lib/scopes/route-auth.rules.ts';
 const WS = 'lib/context/websocket.context.ts';
 
 /**
@@ -279,7 +279,7 @@ export const MUTATIONS = [
   {
     id: 'scope-claim-array-read',
     bug: 'readScopes takes an array from the scope claim itself',
-    file: 'lib/token/scope-claim.ts',
+    file: 'lib/token/scope-claim.reader.ts',
     search: "if (scopeClaim !== 'scope' && Array.isArray(value)",
     replace: 'if (Array.isArray(value)',
     tests: [T.rules],
@@ -288,7 +288,7 @@ export const MUTATIONS = [
   {
     id: 'bearer-second-header-allowed',
     bug: 'a second Authorization header is silently dropped instead of refused',
-    file: 'lib/token/bearer-token.ts',
+    file: 'lib/token/bearer-token.extractor.ts',
     search: 'countAuthorizationHeaders(rawHeaders) > 1',
     replace: 'countAuthorizationHeaders(rawHeaders) > 2',
     tests: [T.bearer],
@@ -296,7 +296,7 @@ export const MUTATIONS = [
   {
     id: 'bearer-scheme-prefix',
     bug: '"Bearerx <token>" is read as the Bearer scheme',
-    file: 'lib/token/bearer-token.ts',
+    file: 'lib/token/bearer-token.extractor.ts',
     search: ' || TCHAR.test(header.charAt(6))',
     replace: '',
     tests: [T.bearer],
@@ -304,7 +304,7 @@ export const MUTATIONS = [
   {
     id: 'jws-noncanonical-base64url',
     bug: 'non-canonical base64url (unused bits set) is accepted: one token, many spellings',
-    file: 'lib/token/decode-jws.ts',
+    file: 'lib/token/jws.decoder.ts',
     search: " && Buffer.from(part, 'base64url').toString('base64url') === part",
     replace: '',
     tests: [T.structure],
@@ -312,7 +312,7 @@ export const MUTATIONS = [
   {
     id: 'jws-duplicate-members',
     bug: 'duplicate JSON member names are resolved last-wins instead of refused',
-    file: 'lib/token/decode-jws.ts',
+    file: 'lib/token/jws.decoder.ts',
     search: 'if (hasDuplicateMemberNames(text))',
     replace: 'if (false)',
     tests: [T.structure],
@@ -410,7 +410,7 @@ export const MUTATIONS = [
   {
     id: 'shared-outage-remembered',
     bug: 'an outage refusal is remembered for the connection, which then never recovers',
-    file: 'lib/cache/shared-verifications.ts',
+    file: 'lib/cache/shared-verifications.cache.ts',
     search: 'if (isOutage(error)) this.byRequest.delete(request);',
     replace: '',
     tests: [T.shared],
@@ -557,7 +557,7 @@ export const MUTATIONS = [
   {
     id: 'challenge-without-error',
     bug: 'the WWW-Authenticate challenge lacks error and error_description (RFC 6750 §3)',
-    file: 'lib/errors/www-authenticate.ts',
+    file: 'lib/errors/www-authenticate.header.ts',
     search: '  if (rule.bearerError) {',
     replace: '  if (false) {',
     tests: [T.errors],
@@ -565,7 +565,7 @@ export const MUTATIONS = [
   {
     id: 'retry-after-missing',
     bug: 'a 503 has no Retry-After',
-    file: 'lib/errors/www-authenticate.ts',
+    file: 'lib/errors/www-authenticate.header.ts',
     search: "return { 'Retry-After': String(details.retryAfterSeconds) };",
     replace: 'return {};',
     tests: [T.jwksFailure],
@@ -573,7 +573,7 @@ export const MUTATIONS = [
   {
     id: 'insufficient-scope-as-401',
     bug: 'a missing scope is answered 401 instead of 403',
-    file: 'lib/errors/logto-auth-failures.ts',
+    file: 'lib/errors/logto-auth.failures.ts',
     search: '    status: HttpStatus.FORBIDDEN,\n    code: C.InsufficientScope,',
     replace: '    status: HttpStatus.UNAUTHORIZED,\n    code: C.InsufficientScope,',
     tests: [T.errors],
@@ -590,7 +590,7 @@ export const MUTATIONS = [
   {
     id: 'ws-close-ignores-tolerance',
     bug: 'Socket.IO closes at exp, ignoring clockTolerance',
-    file: 'lib/context/auth-connection.ts',
+    file: 'lib/context/auth.connection.ts',
     search: 'return user.expiresAt.getTime() + this.clockToleranceSeconds * 1000;',
     replace: 'return user.expiresAt.getTime();',
     tests: [T.wsClose],
@@ -598,7 +598,7 @@ export const MUTATIONS = [
   {
     id: 'ws-never-closed-at-exp',
     bug: 'a Socket.IO connection stays open past its token expiry',
-    file: 'lib/context/auth-connection.ts',
+    file: 'lib/context/auth.connection.ts',
     search: '    this.closeOnExpiry(connection, closesAt);\n',
     replace: '',
     tests: [T.wsClose],
@@ -614,7 +614,7 @@ export const MUTATIONS = [
   {
     id: 'ws-ambiguous-handshake',
     bug: 'a handshake with both an Authorization header and auth.token picks one instead of refusing',
-    file: 'lib/context/socket-connection.ts',
+    file: 'lib/context/socket.connection.ts',
     search: 'if (header !== undefined && token !== undefined) {',
     replace: 'if (false) {',
     tests: [T.websocket],
@@ -623,7 +623,7 @@ export const MUTATIONS = [
   {
     id: 'validate-truthy-allows',
     bug: 'validate allows any truthy answer (1, "true", {}) instead of exactly true',
-    file: 'lib/validation/logto-user-validation.ts',
+    file: 'lib/logto-user.validation.ts',
     search: 'if (allowed !== true)',
     replace: 'if (!allowed)',
     tests: [T.custom],
@@ -631,7 +631,7 @@ export const MUTATIONS = [
   {
     id: 'validate-no-deadline',
     bug: 'a validate that never settles hangs the request (validateTimeoutMs ignored)',
-    file: 'lib/validation/logto-user-validation.ts',
+    file: 'lib/logto-user.validation.ts',
     search: 'timer = setTimeout(() => resolve(TIMED_OUT), validateTimeoutMs);',
     replace: 'timer = undefined;',
     tests: [T.validation],
@@ -639,7 +639,7 @@ export const MUTATIONS = [
   {
     id: 'validate-throw-allows',
     bug: 'a validate that throws lets the request through',
-    file: 'lib/validation/logto-user-validation.ts',
+    file: 'lib/logto-user.validation.ts',
     search: "      throw new LogtoAuthException('validation_failed');\n    } finally",
     replace: '      return true;\n    } finally',
     tests: [T.validation],
@@ -647,7 +647,7 @@ export const MUTATIONS = [
   {
     id: 'organization-mismatch-accepted',
     bug: "a token for organization A acts on B's route",
-    file: 'lib/organizations/assert-organization.ts',
+    file: 'lib/scopes/route-organization.rules.ts',
     search: 'params?.[requirement.param] !== user.organizationId',
     replace: 'false',
     tests: [T.organizations],
@@ -655,7 +655,7 @@ export const MUTATIONS = [
   {
     id: 'organization-token-on-api-routes',
     bug: 'an organization token opens API routes, its organization permissions read as API scopes',
-    file: 'lib/organizations/assert-organization.ts',
+    file: 'lib/scopes/route-organization.rules.ts',
     search: 'if (options.organizations && isOrganizationToken(user, options)) {',
     replace: 'if (false) {',
     tests: [T.organizations],

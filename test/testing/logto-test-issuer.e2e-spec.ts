@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogtoAuthModule } from '../../lib';
-import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
+import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth.failures';
 import { LogtoTestIssuer, startLogtoTestIssuer } from '../../lib/testing';
 import { DocumentsController } from '../helpers/documents.controller';
 import { OrganizationMembersController } from '../helpers/organizations.controller';

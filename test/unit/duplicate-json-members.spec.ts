@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasDuplicateMemberNames } from '../../lib/token/duplicate-json-members';
-import { decodeJws } from '../../lib/token/decode-jws';
+import { hasDuplicateMemberNames } from '../../lib/token/duplicate-json-members.util';
+import { decodeJws } from '../../lib/token/jws.decoder';
 import { LogtoAuthException } from '../../lib/errors/logto-auth.exception';
 import { b64url } from '../helpers/sign-token';
 

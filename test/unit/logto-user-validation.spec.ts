@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ModuleRef } from '@nestjs/core';
 import { LogtoAuthException, LogtoAuthModuleOptions, LogtoUser } from '../../lib';
 import { resolveLogtoAuthOptions } from '../../lib/logto-auth.options';
-import { LogtoUserValidation } from '../../lib/validation/logto-user-validation';
+import { LogtoUserValidation } from '../../lib/logto-user.validation';
 
 const user = { sub: 'user-1', claims: { sub: 'user-1' } } as unknown as LogtoUser;
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Reflector } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { AnyScope, OptionalAuth, Public, RequireOrganization, Scopes } from '../../lib';
-import { readRouteAuthRules } from '../../lib/scopes/route-auth-rules';
+import { readRouteAuthRules } from '../../lib/scopes/route-auth.rules';
 
 type Access = 'public' | 'optional' | 'required';
 

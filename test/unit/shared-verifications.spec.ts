@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SharedVerifications } from '../../lib/cache/shared-verifications';
+import { SharedVerifications } from '../../lib/cache/shared-verifications.cache';
 import { LogtoAuthException } from '../../lib/errors/logto-auth.exception';
 import { LogtoUser } from '../../lib/interfaces/logto-user.interface';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { reasonOf } from '../helpers/reason-of';
 import { DEFAULT_ALGORITHMS, LogtoAuthException, SUPPORTED_ALGORITHMS } from '../../lib';
-import { assertScopes } from '../../lib/scopes/route-auth-rules';
-import { decodeJws } from '../../lib/token/decode-jws';
-import { parseScope } from '../../lib/token/scope-claim';
-import { challengeHeaders } from '../../lib/errors/www-authenticate';
+import { assertScopes } from '../../lib/scopes/route-auth.rules';
+import { decodeJws } from '../../lib/token/jws.decoder';
+import { parseScope } from '../../lib/token/scope-claim.reader';
+import { challengeHeaders } from '../../lib/errors/www-authenticate.header';
 import { b64url } from '../helpers/sign-token';
 
 

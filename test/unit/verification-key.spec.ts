@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { importVerificationKeys, keyFitsAlgorithm } from '../../lib/keys/verification-key';
+import { importVerificationKeys, keyFitsAlgorithm } from '../../lib/keys/verification-key.util';
 import { createTestKey } from '../helpers/keys';
 
 describe('importVerificationKeys', () => {

@@ -2,7 +2,7 @@ import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { OrganizationRequirement } from '../decorators/require-organization.decorator';
-import { holdsApiAudience, tenantOfIssuer } from '../token/access-token-audience';
+import { holdsApiAudience, tenantOfIssuer } from '../token/access-token.audience';
 
 export type RouteParams = Readonly<Record<string, unknown>> | undefined;
 

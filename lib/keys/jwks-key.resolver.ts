@@ -4,10 +4,10 @@ import { JwksClient } from 'jwks-rsa';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
-import { importVerificationKeys, keyFitsAlgorithm, VerificationKey } from './verification-key';
-import { describeJwksFetchFailure } from './jwks-fetch-failure';
-import { createJwksFetcher } from './jwks-fetcher';
-import { monotonicNow } from './monotonic-clock';
+import { importVerificationKeys, keyFitsAlgorithm, VerificationKey } from './verification-key.util';
+import { describeJwksFetchFailure } from './jwks-fetch.error';
+import { createJwksFetcher } from './jwks.fetcher';
+import { monotonicNow } from './monotonic-clock.util';
 import { LogtoAuthCounters } from '../logto-auth.counters';
 
 // With no key at all every request is refused, so after a failed fetch the next may start this soon

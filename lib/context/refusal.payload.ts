@@ -1,4 +1,4 @@
-import { LogtoAuthErrorCode } from '../errors/logto-auth-error-codes';
+import { LogtoAuthErrorCode } from '../errors/logto-auth.error-codes';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 
 /** What a non-HTTP client is told about a refusal: the same code and fixed sentence as the HTTP body. */

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { LOGTO_AUTH_OPTIONS } from '../logto-auth.constants';
 import type { ResolvedLogtoAuthOptions } from '../logto-auth.options';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { AuthContext } from './auth-context';
+import { AuthContext } from './auth-context.interface';
 import { GraphqlAuthContext } from './graphql.context';
 import { HttpAuthContext } from './http.context';
 import { UnsupportedAuthContext } from './unsupported.context';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { signCompactJws } from './jws-signature';
-import { SigningKey } from './signing-key';
+import { signCompactJws } from './jws-signature.util';
+import { SigningKey } from './signing-key.util';
 
 /** What a test token says; every field has a Logto-like default. */
 export interface LogtoTestTokenOptions {

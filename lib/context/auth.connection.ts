@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { AuthRequest } from './auth-context';
+import { AuthRequest } from './auth-context.interface';
 
 /** How the module talks to one long-lived connection (Socket.IO, plain `ws`, graphql-ws): duck-typed. */
 export interface ConnectionTransport {

@@ -1,7 +1,7 @@
 import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
-import { organizationOfClaims } from './access-token-audience';
-import { readScopes } from './scope-claim';
+import { organizationOfClaims } from './access-token.audience';
+import { readScopes } from './scope-claim.reader';
 
 export type ClaimReadingOptions = Pick<ResolvedLogtoAuthOptions, 'scopeClaim' | 'organizations'>;
 

@@ -1,4 +1,4 @@
-import { JwksFetchFailure } from './jwks-fetch-failure';
+import { JwksFetchFailure } from './jwks-fetch.error';
 
 /** A real Logto key set is about 1 KiB; anything near this is not a key set. */
 export const MAX_JWKS_BYTES = 1024 * 1024;

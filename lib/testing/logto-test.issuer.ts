@@ -1,7 +1,7 @@
-import { listenOnLoopback } from './loopback-server';
-import { generateSigningKey, SigningKey } from './signing-key';
+import { listenOnLoopback } from './loopback.server';
+import { generateSigningKey, SigningKey } from './signing-key.util';
 import { PublicSigningJwk } from './public-signing-jwk.interface';
-import { LogtoTestTokenOptions, signTestAccessToken } from './test-access-token';
+import { LogtoTestTokenOptions, signTestAccessToken } from './test-access-token.util';
 
 /** How to start a test issuer. */
 export interface LogtoTestIssuerOptions {

@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { LogtoAuthErrorCode } from './logto-auth-error-codes';
+import { LogtoAuthErrorCode } from './logto-auth.error-codes';
 
 /** The RFC 6750 §3.1 error codes a Bearer challenge may carry. */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';

@@ -2,7 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
-import { JwksKeyResolver } from './jwks-key-resolver';
+import { JwksKeyResolver } from './jwks-key.resolver';
 import { LogtoAuthCounters } from '../logto-auth.counters';
 
 /**

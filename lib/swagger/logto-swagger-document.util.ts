@@ -2,8 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { ApiExtension, OpenAPIObject, SwaggerDocumentOptions, SwaggerModule } from '@nestjs/swagger';
-import { readRouteAuthRules, RouteAuthRules } from '../scopes/route-auth-rules';
-import { describeRouteAuthRules } from './describe-route-auth-rules';
+import { readRouteAuthRules, RouteAuthRules } from '../scopes/route-auth.rules';
+import { describeRouteAuthRules } from './route-auth-rules-description.util';
 
 // Carries each handler's rules through swagger's own route scan to its operation; removed afterwards.
 const RULES_EXTENSION = 'x-logto-auth';

@@ -1,8 +1,8 @@
 import { ExecutionContext } from '@nestjs/common';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { AuthorizationSource } from '../token/bearer-token';
+import { AuthorizationSource } from '../token/bearer-token.extractor';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { RouteParams } from '../organizations/assert-organization';
+import { RouteParams } from '../scopes/route-organization.rules';
 
 /** What the guard reads the token from and keeps the verified user on: an HTTP request, or a connection. */
 export type AuthRequest = AuthorizationSource & { user?: LogtoUser; params?: RouteParams };

@@ -1,4 +1,4 @@
-import { RouteAuthRules } from '../scopes/route-auth-rules';
+import { RouteAuthRules } from '../scopes/route-auth.rules';
 
 // A scope token may contain a backtick (RFC 6749 §3.3); a double-backtick span still shows it verbatim.
 const codeSpan = (text: string) => (text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``);

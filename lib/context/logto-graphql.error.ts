@@ -1,8 +1,8 @@
 import { HttpStatus, IntrinsicException } from '@nestjs/common';
-import { LogtoAuthErrorCode } from '../errors/logto-auth-error-codes';
+import { LogtoAuthErrorCode } from '../errors/logto-auth.error-codes';
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { challengeHeaders } from '../errors/www-authenticate';
-import { refusalPayload } from './refusal-payload';
+import { challengeHeaders } from '../errors/www-authenticate.header';
+import { refusalPayload } from './refusal.payload';
 
 const GRAPHQL_CODES: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.UNAUTHORIZED]: 'UNAUTHENTICATED',

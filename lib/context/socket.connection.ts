@@ -1,9 +1,9 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
 import { LogtoUser } from '../interfaces/logto-user.interface';
-import { AuthorizationSource, readAuthorizationHeader } from '../token/bearer-token';
-import { AuthRequest } from './auth-context';
-import { AuthConnection, connectionOf, ConnectionTransport, registerConnection, WS_OPEN, WsSocket, wsSocketTransport } from './auth-connection';
-import { refusalPayload } from './refusal-payload';
+import { AuthorizationSource, readAuthorizationHeader } from '../token/bearer-token.extractor';
+import { AuthRequest } from './auth-context.interface';
+import { AuthConnection, connectionOf, ConnectionTransport, registerConnection, WS_OPEN, WsSocket, wsSocketTransport } from './auth.connection';
+import { refusalPayload } from './refusal.payload';
 
 /** The parts of a Socket.IO server-side socket the module uses (duck-typed: `socket.io` stays optional). */
 export interface SocketClient {

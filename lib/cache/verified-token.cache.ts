@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LOGTO_AUTH_OPTIONS } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
-import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
-import { monotonicNow } from '../keys/monotonic-clock';
+import { IssuerKeyResolvers } from '../keys/issuer-key.resolvers';
+import { monotonicNow } from '../keys/monotonic-clock.util';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 import { LogtoAuthCounters } from '../logto-auth.counters';
 

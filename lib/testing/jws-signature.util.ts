@@ -1,5 +1,5 @@
 import { constants, KeyObject, sign } from 'node:crypto';
-import { SigningAlgorithm } from './signing-key';
+import { SigningAlgorithm } from './signing-key.util';
 
 const HASHES = { '256': 'sha256', '384': 'sha384', '512': 'sha512' } as const;
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { LOGTO_AUTH_OPTIONS } from '../logto-auth.constants';
-import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
-import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { LogtoAuthErrorCode } from '../errors/logto-auth-error-codes';
-import { LogtoUser } from '../interfaces/logto-user.interface';
-import { LogtoUserValidator, LogtoUserValidatorFn } from '../interfaces/logto-user-validator.interface';
+import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
+import { ResolvedLogtoAuthOptions } from './logto-auth.options';
+import { LogtoAuthException } from './errors/logto-auth.exception';
+import { LogtoAuthErrorCode } from './errors/logto-auth.error-codes';
+import { LogtoUser } from './interfaces/logto-user.interface';
+import { LogtoUserValidator, LogtoUserValidatorFn } from './interfaces/logto-user-validator.interface';
 
 const TIMED_OUT = Symbol('timed out');
 

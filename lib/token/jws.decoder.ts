@@ -1,5 +1,5 @@
 import { LogtoAuthException } from '../errors/logto-auth.exception';
-import { hasDuplicateMemberNames } from './duplicate-json-members';
+import { hasDuplicateMemberNames } from './duplicate-json-members.util';
 
 export interface DecodedJws {
   readonly header: Readonly<Record<string, unknown>>;
