@@ -5,16 +5,14 @@
 
 const T = {
   fault: 'test/e2e/fail-closed.e2e-spec.ts',
-  rules: 'test/unit/access-token.rules.spec.ts',
-  units: 'test/unit/token-units.spec.ts',
-  bearer: 'test/unit/bearer-token.spec.ts',
-  keyUnit: 'test/unit/verification-key.spec.ts',
-  cacheUnit: 'test/unit/verified-token-cache.spec.ts',
-  shared: 'test/unit/shared-verifications.spec.ts',
-  validation: 'test/unit/logto-user-validation.spec.ts',
+  rules: 'test/unit/token/access-token.rules.spec.ts',
+  bearer: 'test/unit/token/bearer-token.extractor.spec.ts',
+  keyUnit: 'test/unit/keys/verification-key.util.spec.ts',
+  cacheUnit: 'test/unit/cache/verified-token.cache.spec.ts',
+  shared: 'test/unit/cache/shared-verifications.cache.spec.ts',
+  validation: 'test/unit/logto-user.validation.spec.ts',
   options: 'test/unit/logto-auth.options.spec.ts',
-  tenantsUnit: 'test/unit/options-beyond-one-api.spec.ts',
-  wsClose: 'test/unit/websocket-close-time.spec.ts',
+  wsClose: 'test/unit/context/websocket.context.spec.ts',
   verification: 'test/e2e/verification-rules.e2e-spec.ts',
   cache: 'test/e2e/token-cache.e2e-spec.ts',
   routes: 'test/e2e/route-metadata.e2e-spec.ts',
@@ -30,7 +28,7 @@ const T = {
   keyResolution: 'test/adversarial/key-resolution.e2e-spec.ts',
   jwksFailure: 'test/adversarial/jwks-failure.e2e-spec.ts',
   jwksEntries: 'test/adversarial/jwks-entries.e2e-spec.ts',
-  passport: 'test/e2e/logto-auth-strategy.e2e-spec.ts',
+  passport: 'test/e2e/passport-strategy.e2e-spec.ts',
 };
 
 const GUARD = 'lib/logto-auth.guard.ts';
@@ -682,7 +680,7 @@ export const MUTATIONS = [
     file: 'lib/logto-auth.options.ts',
     search: 'if (seen.has(issuer)) throw',
     replace: 'if (false) throw',
-    tests: [T.tenantsUnit, T.options],
+    tests: [T.options],
   },
   {
     id: 'ecdsa-signature-length-unchecked',
@@ -724,7 +722,7 @@ export const MUTATIONS = [
     file: ROUTE_RULES,
     search: "isOptional: access === 'optional' && !requires,",
     replace: "isOptional: access === 'optional',",
-    tests: ['test/e2e/optional-auth.e2e-spec.ts', 'test/unit/route-auth-rules.spec.ts'],
+    tests: ['test/e2e/optional-auth.e2e-spec.ts', 'test/unit/scopes/route-auth.rules.spec.ts'],
   },
 ];
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LogtoAuthModuleOptions } from '../../lib';
+import { LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser } from '../../lib';
 import { resolveLogtoAuthOptions } from '../../lib/logto-auth.options';
+import { TEST_AUDIENCE } from '../helpers/sign-token';
+import { createTestApp } from '../helpers/test-app';
 
 const audience = 'https://api.example.com';
 const resolve = (options: Partial<LogtoAuthModuleOptions>) => resolveLogtoAuthOptions(options as LogtoAuthModuleOptions);
@@ -149,5 +151,133 @@ describe('resolveLogtoAuthOptions: misconfigurations that would refuse every tok
     expect(() => resolve({ endpoint: 'https://t.logto.app', audience, warmUp: warmUp as never })).toThrow(
       'option "warmUp" must be false (no key fetch at start-up), "warn" (fetch the keys, log a warning if that fails) or "fail" (fetch the keys, refuse to start if that fails)',
     );
+  });
+});
+
+describe('JWKS resolution options', () => {
+  const base = { endpoint: 'https://tenant.logto.app', audience: 'https://api.example.com' };
+
+  it('default to a 5 s deadline, a 30 s cooldown for unknown kids, a 10 min key-set age and 1 h of stale keys', () => {
+    const options = resolveLogtoAuthOptions(base);
+    expect(options.jwksTimeoutMs).toBe(5_000);
+    expect(options.jwksCooldownMs).toBe(30_000);
+    expect(options.jwksCacheMaxAgeMs).toBe(600_000);
+    expect(options.jwksStaleMaxAgeMs).toBe(3_600_000);
+  });
+
+  it('take small values, so that tests and tight deployments can shorten the windows', () => {
+    const options = resolveLogtoAuthOptions({ ...base, jwksTimeoutMs: 1, jwksCooldownMs: 0, jwksCacheMaxAgeMs: 1_000 });
+    expect([options.jwksTimeoutMs, options.jwksCooldownMs, options.jwksCacheMaxAgeMs]).toEqual([1, 0, 1_000]);
+  });
+
+  it.each([
+    ['jwksTimeoutMs', 0],
+    ['jwksTimeoutMs', 60_001],
+    ['jwksTimeoutMs', Number.NaN],
+    ['jwksCooldownMs', -1],
+    ['jwksCooldownMs', '30000'],
+    ['jwksCacheMaxAgeMs', 999],
+    ['jwksStaleMaxAgeMs', -1],
+    ['jwksStaleMaxAgeMs', Number.POSITIVE_INFINITY],
+  ])('refuse %s = %s at start-up, naming the option', (option, value) => {
+    expect(() => resolveLogtoAuthOptions({ ...base, [option]: value })).toThrow(`option "${option}"`);
+  });
+});
+
+describe('option tokenCache', () => {
+  const base = { endpoint: 'https://tenant.logto.app', audience: TEST_AUDIENCE };
+  const resolve = (tokenCache: unknown) => resolveLogtoAuthOptions({ ...base, tokenCache } as never);
+
+  it('defaults to 10,000 entries for at most 5 minutes', () => {
+    expect(resolveLogtoAuthOptions(base).tokenCache).toEqual({ maxEntries: 10_000, ttlMs: 300_000 });
+    expect(resolve({})).toEqual(expect.objectContaining({ tokenCache: { maxEntries: 10_000, ttlMs: 300_000 } }));
+  });
+
+  it('takes either bound alone and keeps the other default', () => {
+    expect(resolve({ maxEntries: 50 }).tokenCache).toEqual({ maxEntries: 50, ttlMs: 300_000 });
+    expect(resolve({ ttlMs: 1_000 }).tokenCache).toEqual({ maxEntries: 10_000, ttlMs: 1_000 });
+  });
+
+  it('is off with false', () => {
+    expect(resolve(false).tokenCache).toBe(false);
+  });
+
+  it.each([
+    [true, 'option "tokenCache" must be false or an object'],
+    ['on', 'option "tokenCache" must be false or an object'],
+    [null, 'option "tokenCache" must be false or an object'],
+    [[], 'option "tokenCache" must be false or an object'],
+    [{ maxEntries: 0 }, 'option "tokenCache.maxEntries" must be a number from 1 to 10000000'],
+    [{ maxEntries: 1.5 }, 'option "tokenCache.maxEntries" must be an integer'],
+    [{ maxEntries: '100' }, 'option "tokenCache.maxEntries" must be an integer'],
+    [{ ttlMs: 0 }, 'option "tokenCache.ttlMs" must be a number from 1 to 86400000'],
+    [{ ttlMs: Infinity }, 'option "tokenCache.ttlMs" must be a number from 1 to 86400000'],
+    [{ ttl: 5 }, 'option "tokenCache.ttl" is not an option (maxEntries, ttlMs)'],
+  ])('refuses %j at start-up, naming the option', (tokenCache, message) => {
+    expect(() => resolve(tokenCache)).toThrow(message);
+  });
+});
+
+describe('start-up validation of tenants, organizations, scopeClaim and validators', () => {
+  const EU = 'https://eu.logto.example';
+  const US = 'https://us.logto.example';
+  const AUDIENCE = 'https://api.example.com';
+  const resolve = (options: Partial<LogtoAuthModuleOptions>) => () => resolveLogtoAuthOptions(options as LogtoAuthModuleOptions);
+
+  it('resolves tenants into one issuer group each, with the top-level audience as default', () => {
+    const resolved = resolveLogtoAuthOptions({
+      audience: AUDIENCE,
+      tenants: [{ endpoint: `${EU}/` }, { endpoint: US, issuer: [`${US}/oidc`, 'https://auth.example.com/oidc'], audience: 'https://us.api' }],
+    });
+    expect(resolved.tenants).toEqual([
+      { issuers: [`${EU}/oidc`], jwksUri: `${EU}/oidc/jwks`, audiences: [AUDIENCE] },
+      { issuers: [`${US}/oidc`, 'https://auth.example.com/oidc'], jwksUri: `${US}/oidc/jwks`, audiences: ['https://us.api'] },
+    ]);
+    expect(resolved.issuers).toEqual([`${EU}/oidc`, `${US}/oidc`, 'https://auth.example.com/oidc']);
+    expect(resolved.audiences).toEqual([AUDIENCE, 'https://us.api']);
+  });
+
+  it('keeps the defaults off: organizations false, scopes from `scope`, no validator', () => {
+    const resolved = resolveLogtoAuthOptions({ endpoint: EU, audience: AUDIENCE });
+    expect(resolved).toMatchObject({ organizations: false, scopeClaim: 'scope' });
+    expect(resolved.validate).toBeUndefined();
+    expect(resolved.validator).toBeUndefined();
+    expect(resolved.tenants).toHaveLength(1);
+  });
+
+  it.each([
+    [{ endpoint: EU, audience: AUDIENCE, tenants: [{ endpoint: US }] }, 'option "endpoint" cannot be combined with "tenants"'],
+    [{ issuer: `${EU}/oidc`, audience: AUDIENCE, tenants: [{ endpoint: US }] }, 'option "issuer" cannot be combined with "tenants"'],
+    [{ jwksUri: `${EU}/oidc/jwks`, audience: AUDIENCE, tenants: [{ endpoint: US }] }, 'option "jwksUri" cannot be combined'],
+    [{ audience: AUDIENCE, tenants: [] }, 'option "tenants" must be a non-empty array'],
+    [{ audience: AUDIENCE, tenants: 'https://eu' }, 'option "tenants" must be a non-empty array'],
+    [{ audience: AUDIENCE, tenants: [null] }, 'option "tenants[0]" must be an object'],
+    [{ audience: AUDIENCE, tenants: [{ endpoint: EU }, { issuer: `${US}/oidc` }] }, 'option "tenants[1].endpoint" is required unless'],
+    [{ tenants: [{ endpoint: EU, audience: AUDIENCE }, { endpoint: US }] }, 'option "tenants[1].audience" must be a non-empty'],
+    [{ audience: AUDIENCE, tenants: [{ endpoint: 'http://eu.logto.example' }] }, 'option "tenants[0].endpoint" must use https'],
+    [{ audience: AUDIENCE, tenants: [{ endpoint: EU }, { endpoint: `${EU}/` }] }, `option "tenants" names the issuer "${EU}/oidc" in more than one tenant`],
+    [{ endpoint: EU, audience: AUDIENCE, organizations: 'yes' }, 'option "organizations" must be a boolean'],
+    [{ endpoint: EU, audience: AUDIENCE, scopeClaim: '' }, 'option "scopeClaim" must name the claim'],
+    [{ endpoint: EU, audience: AUDIENCE, scopeClaim: 'sub' }, 'option "scopeClaim" must name the claim'],
+    [{ endpoint: EU, audience: AUDIENCE, validate: true }, 'option "validate" must be a function'],
+    [{ endpoint: EU, audience: AUDIENCE, validator: () => true }, 'option "validator" must be a class with a validate'],
+    [
+      { endpoint: EU, audience: AUDIENCE, validate: () => true, validator: class { validate = () => true; static x = 1; } },
+      'option "validator" must be a class',
+    ],
+    [
+      { endpoint: EU, audience: AUDIENCE, validate: () => true, validator: class { validate(_user: LogtoUser) { return true; } } },
+      'option "validator" cannot be combined with "validate"',
+    ],
+  ])('refuses %j', (options, message) => {
+    expect(resolve(options as Partial<LogtoAuthModuleOptions>)).toThrow(message);
+  });
+
+  it('refuses a conflicting configuration when the application starts', async () => {
+    await expect(
+      createTestApp('express', {
+        imports: [LogtoAuthModule.forRoot({ endpoint: EU, audience: AUDIENCE, tenants: [{ endpoint: US }] })],
+      }),
+    ).rejects.toThrow('LogtoAuthModule: option "endpoint" cannot be combined with "tenants"');
   });
 });

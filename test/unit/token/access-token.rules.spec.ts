@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ACCESS_TOKEN_RULES, AccessTokenPart, AccessTokenRuleOptions, assertAccessTokenRules } from '../../lib/token/access-token.rules';
-import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth.failures';
-import { DEFAULT_ALGORITHMS } from '../../lib';
-import { readScopes } from '../../lib/token/scope-claim.reader';
-import { LogtoAccessTokenClaims } from '../../lib/interfaces/logto-user.interface';
-import { LogtoAuthException } from '../../lib/errors/logto-auth.exception';
-import { reasonOf } from '../helpers/reason-of';
+import { ACCESS_TOKEN_RULES, AccessTokenPart, AccessTokenRuleOptions, assertAccessTokenRules } from '../../../lib/token/access-token.rules';
+import { LOGTO_AUTH_FAILURES } from '../../../lib/errors/logto-auth.failures';
+import { DEFAULT_ALGORITHMS } from '../../../lib';
+import { readScopes } from '../../../lib/token/scope-claim.reader';
+import { LogtoAccessTokenClaims } from '../../../lib/interfaces/logto-user.interface';
+import { LogtoAuthException } from '../../../lib/errors/logto-auth.exception';
+import { reasonOf } from '../../helpers/reason-of';
 
 // Each rule on its own, with its boundary values, on the unverified claims (the rules the verifier checks
 // before any key is fetched; the signature then covers exactly these bytes).

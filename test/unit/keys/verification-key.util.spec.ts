@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { importVerificationKeys, keyFitsAlgorithm } from '../../lib/keys/verification-key.util';
-import { createTestKey } from '../helpers/keys';
+import { importVerificationKeys, keyFitsAlgorithm } from '../../../lib/keys/verification-key.util';
+import { createTestKey } from '../../helpers/keys';
 
 describe('importVerificationKeys', () => {
   const es384 = createTestKey('ES384', 'ec');

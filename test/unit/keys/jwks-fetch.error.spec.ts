@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeJwksFetchFailure, JwksFetchFailure } from '../../lib/keys/jwks-fetch.error';
+import { describeJwksFetchFailure, JwksFetchFailure } from '../../../lib/keys/jwks-fetch.error';
 
 describe('describeJwksFetchFailure', () => {
   it('never quotes a response body: a JSON parse error becomes a fixed sentence', () => {

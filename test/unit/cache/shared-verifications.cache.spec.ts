@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SharedVerifications } from '../../lib/cache/shared-verifications.cache';
-import { LogtoAuthException } from '../../lib/errors/logto-auth.exception';
-import { LogtoUser } from '../../lib/interfaces/logto-user.interface';
+import { SharedVerifications } from '../../../lib/cache/shared-verifications.cache';
+import { LogtoAuthException } from '../../../lib/errors/logto-auth.exception';
+import { LogtoUser } from '../../../lib/interfaces/logto-user.interface';
 
 const user = { sub: 'user-1' } as LogtoUser;
 

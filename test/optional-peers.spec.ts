@@ -14,7 +14,7 @@ const OPTIONAL_PEERS = [
   '@nestjs/microservices',
 ];
 
-const LIB = join(__dirname, '..', '..', 'lib');
+const LIB = join(__dirname, '..', 'lib');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

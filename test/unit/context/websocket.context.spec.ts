@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LogtoAuthException } from '../../lib';
-import { WebSocketAuthContext } from '../../lib/context/websocket.context';
-import { SocketClient } from '../../lib/context/socket.connection';
-import { LogtoUser } from '../../lib/interfaces/logto-user.interface';
-import { toLogtoUser } from '../../lib/token/logto-user.mapper';
+import { LogtoAuthException } from '../../../lib';
+import { WebSocketAuthContext } from '../../../lib/context/websocket.context';
+import { SocketClient } from '../../../lib/context/socket.connection';
+import { LogtoUser } from '../../../lib/interfaces/logto-user.interface';
+import { toLogtoUser } from '../../../lib/token/logto-user.mapper';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0); // a fixed instant: the fake clock starts here
 const TOLERANCE_S = 30;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reasonOf } from '../helpers/reason-of';
-import { extractBearerToken, readAuthorizationHeader } from '../../lib/token/bearer-token.extractor';
+import { reasonOf } from '../../helpers/reason-of';
+import { extractBearerToken, readAuthorizationHeader } from '../../../lib/token/bearer-token.extractor';
 
 describe('extractBearerToken', () => {
   it.each([

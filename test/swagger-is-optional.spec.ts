@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packagesReachableFrom } from '../helpers/packages-reachable';
+import { packagesReachableFrom } from './helpers/packages-reachable';
 
-const LIB = resolve(__dirname, '../../lib');
+const LIB = resolve(__dirname, '../lib');
 
 describe('@nestjs/swagger is an optional peer dependency', () => {
   it('is not loaded by the main entry point', () => {

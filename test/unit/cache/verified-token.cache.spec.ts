@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CACHED_TOKEN_CHARACTERS, MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache } from '../../lib/cache/verified-token.cache';
-import { IssuerKeyResolvers } from '../../lib/keys/issuer-key.resolvers';
-import { LogtoAuthCounters } from '../../lib';
-import { LogtoUser } from '../../lib';
-import { resolveLogtoAuthOptions } from '../../lib/logto-auth.options';
+import { MAX_CACHED_TOKEN_CHARACTERS, MAX_CACHED_TOKEN_LENGTH, VerifiedTokenCache } from '../../../lib/cache/verified-token.cache';
+import { IssuerKeyResolvers } from '../../../lib/keys/issuer-key.resolvers';
+import { LogtoAuthCounters } from '../../../lib';
+import { LogtoUser } from '../../../lib';
+import { resolveLogtoAuthOptions } from '../../../lib/logto-auth.options';
 
 const ISSUER = 'https://tenant.logto.app/oidc';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readReadmeExamples } from '../helpers/readme-examples';
+import { readReadmeExamples } from './readme-examples';
 
 const dir = mkdtempSync(join(tmpdir(), 'readme-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Reflector } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
-import { AnyScope, OptionalAuth, Public, RequireOrganization, Scopes } from '../../lib';
-import { readRouteAuthRules } from '../../lib/scopes/route-auth.rules';
+import { AnyScope, OptionalAuth, Public, RequireOrganization, Scopes } from '../../../lib';
+import { assertScopes, readRouteAuthRules } from '../../../lib/scopes/route-auth.rules';
+import { reasonOf } from '../../helpers/reason-of';
 
 type Access = 'public' | 'optional' | 'required';
 
@@ -104,5 +105,15 @@ describe('reading @OptionalAuth() with the other route rules', () => {
   it('is not inherited from a base class by a subclass, as a class-level @Public() is not', () => {
     expect(accessOf(OptionalSubclass, 'own')).toBe('required');
     expect(accessOf(OptionalSubclass, 'inherits')).toBe('required');
+  });
+});
+
+describe('assertScopes', () => {
+  it('requires all of allOf and one of each anyOf group, exactly', () => {
+    const rules = { isPublic: false, isOptional: false, allOf: ['a'], anyOf: [['b', 'c']] };
+    expect(reasonOf(() => assertScopes(['a', 'c'], rules))).toBe('accepted');
+    expect(reasonOf(() => assertScopes(['a'], rules))).toBe('insufficient_scope');
+    expect(reasonOf(() => assertScopes(['ab', 'c'], rules))).toBe('insufficient_scope');
+    expect(reasonOf(() => assertScopes([], { isPublic: false, isOptional: false, allOf: [], anyOf: [] }))).toBe('accepted');
   });
 });

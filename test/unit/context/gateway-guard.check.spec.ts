@@ -1,8 +1,8 @@
 import { Injectable, UseGuards } from '@nestjs/common';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { describe, expect, it } from 'vitest';
-import { LogtoAuthGuard, OptionalAuth, Public } from '../../lib';
-import { assertGatewaysGuarded, globalGuardsReachGateways } from '../../lib/context/gateway-guard.check';
+import { LogtoAuthGuard, OptionalAuth, Public } from '../../../lib';
+import { assertGatewaysGuarded, globalGuardsReachGateways } from '../../../lib/context/gateway-guard.check';
 
 @WebSocketGateway()
 class UnguardedGateway {
