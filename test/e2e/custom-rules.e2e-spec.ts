@@ -2,10 +2,9 @@ import { Injectable, INestApplication, Module } from '@nestjs/common';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoUser, LogtoUserValidator } from '../../lib';
-import { expectOutcome, validationTimeout } from '../helpers/expect-outcome';
+import { expectOutcome, forbidden, invalidToken, validationTimeout } from '../helpers/expect-outcome';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { DocumentsController } from '../helpers/documents.controller';
-import { expectRefusal } from '../helpers/expect-refusal';
 import { TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS, createTestApp } from '../helpers/test-app';
 import { useAppsAgainstJwks } from '../helpers/apps-against-jwks';
@@ -59,17 +58,17 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
 
     it('refuses a caller the rule rejects (403 auth.validation_failed)', async () => {
       const res = await get(app, token({ sub: 'user-unknown' }));
-      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+      expectOutcome(res, forbidden('auth.validation_failed', 'validation_failed'));
     });
 
     it('fails closed when the rule throws: 403, never 500, never allowed', async () => {
       const res = await get(app, token({ sub: 'throws' }));
-      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+      expectOutcome(res, forbidden('auth.validation_failed', 'validation_failed'));
     });
 
     it('refuses when the rule returns nothing (undefined)', async () => {
       const res = await get(app, token({ sub: 'forgets-to-return' }));
-      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+      expectOutcome(res, forbidden('auth.validation_failed', 'validation_failed'));
     });
 
     // README: anything but `true` refuses; truthy look-alikes included (a check of truthiness would let them in).
@@ -77,7 +76,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       'refuses when the rule returns %j instead of true',
       async (answer) => {
         const res = await get(app, token({ answer }));
-        expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+        expectOutcome(res, forbidden('auth.validation_failed', 'validation_failed'));
       },
     );
 
@@ -92,7 +91,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       expect(noScope.body.code).toBe('insufficient_scope');
       expect(noScope.headers['www-authenticate']).toContain('error="insufficient_scope"');
       const badToken = await get(app, token({ aud: 'https://other.example.com' }));
-      expectRefusal(badToken, 401, 'invalid_token', 'wrong_audience');
+      expectOutcome(badToken, invalidToken('wrong_audience'));
       const health = await request(app.getHttpServer()).get('/documents/health');
       expect(health.status).toBe(200);
       expect(calls).toEqual([]);
@@ -173,7 +172,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
     it('consults the injected service: known subject passes, unknown is 403', async () => {
       expect((await get(app, token())).status).toBe(200);
       const res = await get(app, token({ sub: 'user-2' }));
-      expectRefusal(res, 403, 'auth.validation_failed', 'validation_failed');
+      expectOutcome(res, forbidden('auth.validation_failed', 'validation_failed'));
       app.get(UsersService).known.add('user-2');
       expect((await get(app, token({ sub: 'user-2' }))).status).toBe(200);
     });
@@ -215,14 +214,14 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
     it('still refuses a scope claim that is an array (RFC 9068 §2.2.3: a space-delimited string)', async () => {
       const app = await start({ scopeClaim: 'permissions' });
       const res = await get(app, token({ scope: ['read:documents'], permissions: ['read:documents'] }));
-      expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
+      expectOutcome(res, invalidToken('invalid_claims'));
     });
 
     it('refuses a permissions claim that is neither a string nor an array of strings', async () => {
       const app = await start({ scopeClaim: 'permissions' });
       for (const permissions of [['read:documents', 7], { read: true }, 42]) {
         const res = await get(app, token({ permissions }));
-        expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
+        expectOutcome(res, invalidToken('invalid_claims'));
       }
     });
   });

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DocumentsController } from '../helpers/documents.controller';
 import { CurrentOrganizationController, OrganizationMembersController } from '../helpers/organizations.controller';
-import { expectRefusal } from '../helpers/expect-refusal';
+import { expectOutcome, forbidden, invalidToken } from '../helpers/expect-outcome';
 import { ADAPTERS } from '../helpers/test-app';
 import { useAppsAgainstJwks } from '../helpers/apps-against-jwks';
 
@@ -29,22 +29,22 @@ describe.each(ADAPTERS)('organizations over %s', (adapter) => {
 
     it('refuses a token for organization A on organization B (403 auth.organization_mismatch)', async () => {
       const res = await get(app, `/orgs/${ORG_B}/members`, token({ organization_id: ORG_A, scope: 'read:members' }));
-      expectRefusal(res, 403, 'auth.organization_mismatch', 'organization_mismatch');
+      expectOutcome(res, forbidden('auth.organization_mismatch', 'organization_mismatch'));
     });
 
     it('compares the organization id exactly (no case folding)', async () => {
       const res = await get(app, `/orgs/${ORG_A.toUpperCase()}/members`, token({ organization_id: ORG_A, scope: 'read:members' }));
-      expectRefusal(res, 403, 'auth.organization_mismatch', 'organization_mismatch');
+      expectOutcome(res, forbidden('auth.organization_mismatch', 'organization_mismatch'));
     });
 
     it('refuses a token without organization on @RequireOrganization() (403 auth.organization_required)', async () => {
       const res = await get(app, '/organization', token({}));
-      expectRefusal(res, 403, 'auth.organization_required', 'organization_required');
+      expectOutcome(res, forbidden('auth.organization_required', 'organization_required'));
     });
 
     it('refuses when the named route parameter does not exist, instead of comparing with nothing', async () => {
       const res = await get(app, `/organization/typo/${ORG_A}`, token({ organization_id: ORG_A }));
-      expectRefusal(res, 403, 'auth.organization_mismatch', 'organization_mismatch');
+      expectOutcome(res, forbidden('auth.organization_mismatch', 'organization_mismatch'));
     });
 
     it('checks scopes before the organization', async () => {
@@ -62,7 +62,7 @@ describe.each(ADAPTERS)('organizations over %s', (adapter) => {
 
     it('refuses organization tokens when organizations is not enabled (off by default)', async () => {
       const res = await get(app, `/orgs/${ORG_A}/members`, token({ aud: organizationAudience(ORG_A), scope: 'read:members' }));
-      expectRefusal(res, 401, 'invalid_token', 'wrong_audience');
+      expectOutcome(res, invalidToken('wrong_audience'));
     });
   });
 
@@ -78,7 +78,7 @@ describe.each(ADAPTERS)('organizations over %s', (adapter) => {
 
     it('refuses an organization token for A on organization B', async () => {
       const res = await get(app, `/orgs/${ORG_B}/members`, token({ aud: organizationAudience(ORG_A), scope: 'read:members' }));
-      expectRefusal(res, 403, 'auth.organization_mismatch', 'organization_mismatch');
+      expectOutcome(res, forbidden('auth.organization_mismatch', 'organization_mismatch'));
     });
 
     it('applies @Scopes() to organization permissions', async () => {
@@ -92,7 +92,7 @@ describe.each(ADAPTERS)('organizations over %s', (adapter) => {
 
     it('refuses an organization token on an API route that is not an organization route', async () => {
       const res = await get(app, '/documents', token({ aud: organizationAudience(ORG_A), scope: 'read:documents' }));
-      expectRefusal(res, 403, 'auth.organization_token_not_accepted', 'organization_token_not_accepted');
+      expectOutcome(res, forbidden('auth.organization_token_not_accepted', 'organization_token_not_accepted'));
     });
 
     it('refuses a token whose organization audience and organization_id disagree', async () => {
@@ -101,18 +101,18 @@ describe.each(ADAPTERS)('organizations over %s', (adapter) => {
         `/orgs/${ORG_B}/members`,
         token({ aud: organizationAudience(ORG_A), organization_id: ORG_B, scope: 'read:members' }),
       );
-      expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
+      expectOutcome(res, invalidToken('invalid_claims'));
     });
 
     it('refuses a token that names two organizations in its audience', async () => {
       const aud = [organizationAudience(ORG_A), organizationAudience(ORG_B)];
       const res = await get(app, `/orgs/${ORG_B}/members`, token({ aud, scope: 'read:members' }));
-      expectRefusal(res, 401, 'invalid_token', 'invalid_claims');
+      expectOutcome(res, invalidToken('invalid_claims'));
     });
 
     it('refuses an organization audience without an id', async () => {
       const res = await get(app, '/organization', token({ aud: 'urn:logto:organization:' }));
-      expectRefusal(res, 401, 'invalid_token', 'wrong_audience');
+      expectOutcome(res, invalidToken('wrong_audience'));
     });
 
     it('keeps API tokens working alongside, on API and organization routes', async () => {

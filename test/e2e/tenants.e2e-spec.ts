@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogtoAuthModule } from '../../lib';
 import { DocumentsController } from '../helpers/documents.controller';
-import { expectRefusal } from '../helpers/expect-refusal';
+import { expectOutcome, invalidToken } from '../helpers/expect-outcome';
 import { createTestKey } from '../helpers/keys';
 import { startJwksServer, JwksServer } from '../helpers/jwks-server';
 import { signAccessToken } from '../helpers/sign-token';
@@ -73,7 +73,7 @@ describe.each(ADAPTERS)('several issuers and tenants over %s', (adapter) => {
     it('refuses a token from an unknown issuer without any JWKS request', async () => {
       const before = counts();
       const res = await get(app, signAccessToken({ key: strangerKey, issuer: stranger.issuer, claims: { aud: AUDIENCE_EU } }));
-      expectRefusal(res, 401, 'invalid_token', 'wrong_issuer');
+      expectOutcome(res, invalidToken('wrong_issuer'));
       expect(counts()).toEqual(before);
       expect(stranger.requests).toBe(0);
     });
@@ -81,7 +81,7 @@ describe.each(ADAPTERS)('several issuers and tenants over %s', (adapter) => {
     it("refuses a tenant's token for another tenant's audience, before any JWKS request", async () => {
       const before = counts();
       const res = await get(app, signAccessToken({ key: euKey, issuer: eu.issuer, claims: { aud: AUDIENCE_US } }));
-      expectRefusal(res, 401, 'invalid_token', 'wrong_audience');
+      expectOutcome(res, invalidToken('wrong_audience'));
       expect(counts()).toEqual(before);
     });
 
@@ -89,7 +89,7 @@ describe.each(ADAPTERS)('several issuers and tenants over %s', (adapter) => {
       // Signed with the US key and kid, but claiming the EU issuer: only the EU key set is consulted.
       const usRequests = us.requests;
       const res = await get(app, signAccessToken({ key: usKey, issuer: eu.issuer, claims: { aud: AUDIENCE_EU } }));
-      expectRefusal(res, 401, 'invalid_token', 'unknown_key');
+      expectOutcome(res, invalidToken('unknown_key'));
       expect(us.requests).toBe(usRequests);
     });
   });
@@ -106,7 +106,7 @@ describe.each(ADAPTERS)('several issuers and tenants over %s', (adapter) => {
       const viaAlias = await get(app, signAccessToken({ key: euKey, issuer: alias, claims }));
       expect(viaAlias.status).toBe(200);
       const withSlash = await get(app, signAccessToken({ key: euKey, issuer: `${alias}/`, claims }));
-      expectRefusal(withSlash, 401, 'invalid_token', 'wrong_issuer');
+      expectOutcome(withSlash, invalidToken('wrong_issuer'));
     });
   });
 });

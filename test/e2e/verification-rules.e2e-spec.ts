@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogtoAuthException } from '../../lib';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
 import { challengeHeaders } from '../../lib/errors/www-authenticate.header';
+import { LogtoAuthFailure } from '../../lib/errors/logto-auth.failures';
 import { DocumentsController } from '../helpers/documents.controller';
 import { ProfileController } from '../helpers/profile.controller';
-import { challenge, DESCRIPTIONS, useProtectedApi } from '../helpers/protected-api';
+import { useProtectedApi } from '../helpers/protected-api';
+import { expectOutcome, insufficientScope, invalidToken } from '../helpers/expect-outcome';
 import { createTestKey } from '../helpers/keys';
 import { b64url, hmacJws, signAccessToken, signJws, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
@@ -18,11 +20,8 @@ const logtoPayload = (issuer: string, claims: Record<string, unknown>) =>
 describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
   const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, ProfileController] });
 
-  async function expectInvalidToken(token: string, description: string) {
-    const res = await api.get('/me', `Bearer ${token}`);
-    expect(res.status).toBe(401);
-    expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', code: 'invalid_token', message: description });
-    expect(res.headers['www-authenticate']).toBe(challenge('invalid_token', description));
+  async function expectInvalidToken(token: string, reason: LogtoAuthFailure) {
+    expectOutcome(await api.get('/me', `Bearer ${token}`), invalidToken(reason));
   }
   /** The verifier alone: no HTTP, no cache, no guard; its outcome as the user or the refusal. */
   function verifierOnly(token: string): Promise<{ user?: object; error?: unknown }> {
@@ -46,40 +45,40 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
 
     it('refuses a token whose kid is not in the JWKS', async () => {
       const stranger = createTestKey('ES384');
-      await expectInvalidToken(signAccessToken({ key: stranger, issuer: api.jwks.issuer }), DESCRIPTIONS.unknownKey);
+      await expectInvalidToken(signAccessToken({ key: stranger, issuer: api.jwks.issuer }), 'unknown_key');
     });
 
     it('refuses a token signed by another key under a known kid', async () => {
       const impostor = createTestKey('ES384', api.es384.kid);
-      await expectInvalidToken(signAccessToken({ key: impostor, issuer: api.jwks.issuer }), DESCRIPTIONS.badSignature);
+      await expectInvalidToken(signAccessToken({ key: impostor, issuer: api.jwks.issuer }), 'bad_signature');
     });
 
     it('refuses a tampered payload', async () => {
       const [header, , signature] = api.token().split('.');
       const payload = logtoPayload(api.jwks.issuer, { sub: 'admin', client_id: 'x' });
-      await expectInvalidToken(`${header}.${payload}.${signature}`, DESCRIPTIONS.badSignature);
+      await expectInvalidToken(`${header}.${payload}.${signature}`, 'bad_signature');
     });
 
     it.each(['none', 'None', 'HS256', 'RS384', 'EdDSA'])('refuses alg %s (not on the allowlist)', async (alg) => {
-      await expectInvalidToken(api.token({ header: { alg } }), DESCRIPTIONS.algorithm);
+      await expectInvalidToken(api.token({ header: { alg } }), 'algorithm_not_allowed');
     });
 
     it('refuses HS256 signed with the public key as the HMAC secret (RFC 8725 §2.1)', async () => {
       const header = b64url({ alg: 'HS256', typ: 'at+jwt', kid: api.rs256.kid });
       const payload = logtoPayload(api.jwks.issuer, { sub: 'u', client_id: 'c' });
       const secret = api.rs256.publicKey.export({ format: 'pem', type: 'spki' });
-      await expectInvalidToken(`${header}.${payload}.${hmacJws(`${header}.${payload}`, secret)}`, DESCRIPTIONS.algorithm);
+      await expectInvalidToken(`${header}.${payload}.${hmacJws(`${header}.${payload}`, secret)}`, 'algorithm_not_allowed');
     });
 
     it('refuses a key whose type or curve does not fit the alg (ES256 header, P-384 key)', async () => {
       const header = b64url({ alg: 'ES256', typ: 'at+jwt', kid: api.es384.kid });
       const payload = logtoPayload(api.jwks.issuer, { sub: 'u', client_id: 'c' });
       const input = `${header}.${payload}`;
-      await expectInvalidToken(`${input}.${signJws(input, createTestKey('ES256'))}`, DESCRIPTIONS.unknownKey);
+      await expectInvalidToken(`${input}.${signJws(input, createTestKey('ES256'))}`, 'unknown_key');
     });
 
     it('refuses an RS256 header naming the EC key', async () => {
-      await expectInvalidToken(api.token({ key: api.rs256, header: { kid: api.es384.kid } }), DESCRIPTIONS.unknownKey);
+      await expectInvalidToken(api.token({ key: api.rs256, header: { kid: api.es384.kid } }), 'unknown_key');
     });
   });
 
@@ -89,16 +88,16 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     });
 
     it.each([['JWT'], ['jwt'], [undefined], [42]])('refuses typ %s: keeps ID tokens out (RFC 9068 §4)', async (typ) => {
-      await expectInvalidToken(api.token({ header: { typ } }), DESCRIPTIONS.wrongType);
+      await expectInvalidToken(api.token({ header: { typ } }), 'wrong_token_type');
     });
 
     it('refuses an OpenID Connect ID token from the same issuer', async () => {
       const idToken = api.token({ header: { typ: 'JWT' }, claims: { aud: 'app-1', nonce: 'n', scope: undefined } });
-      await expectInvalidToken(idToken, DESCRIPTIONS.wrongType);
+      await expectInvalidToken(idToken, 'wrong_token_type');
     });
 
     it('refuses a crit header it does not understand (RFC 7515 §4.1.11)', async () => {
-      await expectInvalidToken(api.token({ header: { crit: ['exp'], exp: 1 } }), DESCRIPTIONS.crit);
+      await expectInvalidToken(api.token({ header: { crit: ['exp'], exp: 1 } }), 'unsupported_critical_header');
     });
   });
 
@@ -109,11 +108,11 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
       ['no issuer', undefined],
     ])('refuses %s: iss must match exactly', async (_, iss) => {
       const claims = { iss: iss === 'TRAILING' ? `${api.jwks.issuer}/` : iss };
-      await expectInvalidToken(api.token({ claims }), DESCRIPTIONS.wrongIssuer);
+      await expectInvalidToken(api.token({ claims }), 'wrong_issuer');
     });
 
     it('refuses a wrong audience before any key lookup', async () => {
-      await expectInvalidToken(api.token({ claims: { aud: 'https://other.example.com' } }), DESCRIPTIONS.wrongAudience);
+      await expectInvalidToken(api.token({ claims: { aud: 'https://other.example.com' } }), 'wrong_audience');
     });
 
     // The claim rules are checked once, by the verifier (jsonwebtoken checks the signature only): the
@@ -136,8 +135,8 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     );
 
     it('refuses a missing audience and an array without ours', async () => {
-      await expectInvalidToken(api.token({ claims: { aud: undefined } }), DESCRIPTIONS.wrongAudience);
-      await expectInvalidToken(api.token({ claims: { aud: ['https://a.example.com', 'https://b.example.com'] } }), DESCRIPTIONS.wrongAudience);
+      await expectInvalidToken(api.token({ claims: { aud: undefined } }), 'wrong_audience');
+      await expectInvalidToken(api.token({ claims: { aud: ['https://a.example.com', 'https://b.example.com'] } }), 'wrong_audience');
     });
 
     it('accepts an audience array that contains ours', async () => {
@@ -147,13 +146,13 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
 
     // SECURITY.md: the distinct reasons say which check failed, never what the configured values are.
     it.each([
-      ['a wrong audience', { aud: 'x' }, DESCRIPTIONS.wrongAudience],
-      ['no audience', { aud: undefined }, DESCRIPTIONS.wrongAudience],
-      ['a wrong issuer', { iss: 'https://evil.example.com/oidc' }, DESCRIPTIONS.wrongIssuer],
-      ['an issuer with a trailing slash', 'TRAILING', DESCRIPTIONS.wrongIssuer],
-    ] as const)('refuses %s without echoing the expected audience or issuer', async (_, claims, description) => {
+      ['a wrong audience', { aud: 'x' }, 'wrong_audience'],
+      ['no audience', { aud: undefined }, 'wrong_audience'],
+      ['a wrong issuer', { iss: 'https://evil.example.com/oidc' }, 'wrong_issuer'],
+      ['an issuer with a trailing slash', 'TRAILING', 'wrong_issuer'],
+    ] as const)('refuses %s without echoing the expected audience or issuer', async (_, claims, reason) => {
       const token = api.token({ claims: claims === 'TRAILING' ? { iss: `${api.jwks.issuer}/` } : claims });
-      await expectInvalidToken(token, description);
+      await expectInvalidToken(token, reason);
       const res = await api.get('/me', `Bearer ${token}`);
       const everything = res.text + JSON.stringify(res.headers);
       for (const configured of [TEST_AUDIENCE, 'api.example.com', api.jwks.issuer, api.jwks.endpoint]) {
@@ -164,13 +163,13 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
 
   describe('lifetime (clockTolerance 5 s)', () => {
     it('requires exp (RFC 9068 §2.2)', async () => {
-      await expectInvalidToken(api.token({ claims: { exp: undefined } }), DESCRIPTIONS.invalidClaims);
-      await expectInvalidToken(api.token({ claims: { exp: '9999999999' } }), DESCRIPTIONS.invalidClaims);
-      await expectInvalidToken(api.token({ claims: { exp: 1e308 } }), DESCRIPTIONS.invalidClaims); // beyond any Date
+      await expectInvalidToken(api.token({ claims: { exp: undefined } }), 'invalid_claims');
+      await expectInvalidToken(api.token({ claims: { exp: '9999999999' } }), 'invalid_claims');
+      await expectInvalidToken(api.token({ claims: { exp: 1e308 } }), 'invalid_claims'); // beyond any Date
     });
 
     it('refuses a token expired beyond the tolerance and accepts one just inside it', async () => {
-      await expectInvalidToken(api.token({ claims: { exp: now() - 10 } }), DESCRIPTIONS.expired);
+      await expectInvalidToken(api.token({ claims: { exp: now() - 10 } }), 'expired');
       await expectAccepted(api.token({ claims: { exp: now() - 2 } }));
     });
 
@@ -195,16 +194,16 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     });
 
     it('refuses nbf and iat in the future beyond the tolerance, accepts them inside it', async () => {
-      await expectInvalidToken(api.token({ claims: { nbf: now() + 60 } }), DESCRIPTIONS.notYetValid);
-      await expectInvalidToken(api.token({ claims: { iat: now() + 60 } }), DESCRIPTIONS.issuedInFuture);
+      await expectInvalidToken(api.token({ claims: { nbf: now() + 60 } }), 'not_yet_valid');
+      await expectInvalidToken(api.token({ claims: { iat: now() + 60 } }), 'issued_in_future');
       await expectAccepted(api.token({ claims: { nbf: now() + 2, iat: now() + 2 } }));
     });
   });
 
   describe('subject, client and scope claims', () => {
     it.each(['sub', 'client_id'])('requires %s', async (claim) => {
-      await expectInvalidToken(api.token({ claims: { [claim]: undefined } }), DESCRIPTIONS.invalidClaims);
-      await expectInvalidToken(api.token({ claims: { [claim]: 7 } }), DESCRIPTIONS.invalidClaims);
+      await expectInvalidToken(api.token({ claims: { [claim]: undefined } }), 'invalid_claims');
+      await expectInvalidToken(api.token({ claims: { [claim]: 7 } }), 'invalid_claims');
     });
 
     it('treats a missing or empty scope as no scope, never an error', async () => {
@@ -213,35 +212,31 @@ describe.each(ADAPTERS)('verification rules over %s', (adapter) => {
     });
 
     it('refuses a scope claim that is not a string', async () => {
-      await expectInvalidToken(api.token({ claims: { scope: ['read:documents'] } }), DESCRIPTIONS.invalidClaims);
+      await expectInvalidToken(api.token({ claims: { scope: ['read:documents'] } }), 'invalid_claims');
     });
 
     it.each(['read', 'read:documents:all', 'read:document', 'READ:DOCUMENTS', 'xread:documents'])(
       'matches scopes exactly: %s does not grant read:documents',
       async (scope) => {
         const res = await api.get('/documents', `Bearer ${api.token({ claims: { scope } })}`);
-        expect(res.status).toBe(403);
-        expect(res.body.code).toBe('insufficient_scope');
-        expect(res.headers['www-authenticate']).toBe(
-          `${challenge('insufficient_scope', DESCRIPTIONS.insufficientScope)}, scope="read:documents"`,
-        );
+        expectOutcome(res, insufficientScope('read:documents'));
       },
     );
   });
 
   describe('token shape', () => {
     it('explains an opaque token (no dots): request it for this resource indicator', async () => {
-      await expectInvalidToken('O4nPzD0dWNwCFdn0G2hI3ptXw0ZnVvTHuaEmxGDjd4b', DESCRIPTIONS.opaque);
+      await expectInvalidToken('O4nPzD0dWNwCFdn0G2hI3ptXw0ZnVvTHuaEmxGDjd4b', 'opaque_token');
     });
 
     it('refuses a JWE (five parts)', async () => {
-      await expectInvalidToken('aaa.bbb.ccc.ddd.eee', DESCRIPTIONS.encrypted);
+      await expectInvalidToken('aaa.bbb.ccc.ddd.eee', 'encrypted_token');
     });
 
     it.each(['a.b', 'a.b.c.d', 'a..c', `${b64url('[1]')}.${b64url('{}')}.c`, `${b64url('{"alg":')}.${b64url('{}')}.c`])(
       'refuses a malformed JWS %s',
       async (token) => {
-        await expectInvalidToken(token, DESCRIPTIONS.malformed);
+        await expectInvalidToken(token, 'malformed_token');
       },
     );
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectRefusal } from '../helpers/expect-refusal';
+import { expectOutcome, invalidToken } from '../helpers/expect-outcome';
 import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
 import { ADAPTERS } from '../helpers/test-app';
 
@@ -17,7 +17,7 @@ describe.each(ADAPTERS)('the debug line for a wrong issuer over %s', (adapter) =
     app.logger.clear();
     const spelledLocalhost = app.jwks.issuer.replace('127.0.0.1', 'localhost');
     const res = await app.get(`Bearer ${app.token({ claims: { iss: spelledLocalhost } })}`);
-    expectRefusal(res, 401, 'invalid_token', 'wrong_issuer');
+    expectOutcome(res, invalidToken('wrong_issuer'));
     expect(debugLines()).toEqual([`refused invalid_token: wrong_issuer (token iss "${spelledLocalhost}"; trusted: "${app.jwks.issuer}")`]);
     const seenByClient = JSON.stringify({ body: res.body, headers: res.headers });
     expect(seenByClient).not.toContain(app.jwks.issuer);
@@ -27,7 +27,7 @@ describe.each(ADAPTERS)('the debug line for a wrong issuer over %s', (adapter) =
   it('escapes and bounds an iss that tries to forge log lines', async () => {
     app.logger.clear();
     const res = await app.get(`Bearer ${app.token({ claims: { iss: `https://evil.example.com\nrefused nothing "x"${'a'.repeat(500)}` } })}`);
-    expectRefusal(res, 401, 'invalid_token', 'wrong_issuer');
+    expectOutcome(res, invalidToken('wrong_issuer'));
     const [line] = debugLines();
     expect(line).toContain('token iss "https://evil.example.com\\u000arefused nothing \\"x\\"aaa');
     expect(line).toContain(`..."; trusted: "${app.jwks.issuer}")`);
@@ -37,8 +37,8 @@ describe.each(ADAPTERS)('the debug line for a wrong issuer over %s', (adapter) =
 
   it('says when the iss is absent or not a string', async () => {
     app.logger.clear();
-    expectRefusal(await app.get(`Bearer ${app.token({ claims: { iss: undefined } })}`), 401, 'invalid_token', 'wrong_issuer');
-    expectRefusal(await app.get(`Bearer ${app.token({ claims: { iss: 42 } })}`), 401, 'invalid_token', 'wrong_issuer');
+    expectOutcome(await app.get(`Bearer ${app.token({ claims: { iss: undefined } })}`), invalidToken('wrong_issuer'));
+    expectOutcome(await app.get(`Bearer ${app.token({ claims: { iss: 42 } })}`), invalidToken('wrong_issuer'));
     expect(debugLines()).toEqual([
       `refused invalid_token: wrong_issuer (token iss absent; trusted: "${app.jwks.issuer}")`,
       `refused invalid_token: wrong_issuer (token iss not a string (number); trusted: "${app.jwks.issuer}")`,
@@ -47,7 +47,7 @@ describe.each(ADAPTERS)('the debug line for a wrong issuer over %s', (adapter) =
 
   it('adds nothing to the debug line of other refusals', async () => {
     app.logger.clear();
-    expectRefusal(await app.get(`Bearer ${app.token({ claims: { aud: 'https://other.example.com' } })}`), 401, 'invalid_token', 'wrong_audience');
+    expectOutcome(await app.get(`Bearer ${app.token({ claims: { aud: 'https://other.example.com' } })}`), invalidToken('wrong_audience'));
     expect(debugLines()).toEqual(['refused invalid_token: wrong_audience']);
   });
 });

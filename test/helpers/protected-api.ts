@@ -56,25 +56,3 @@ export function useProtectedApi(
 function withAuthorization(test: request.Test, authorization: string | undefined): request.Test {
   return authorization === undefined ? test : test.set('Authorization', authorization);
 }
-
-export const challenge = (error: string, description: string, realm = 'api') =>
-  `Bearer realm="${realm}", error="${error}", error_description="${description}"`;
-
-export const DESCRIPTIONS = {
-  invalidFormat: 'The Authorization header must be the word Bearer, spaces and one token (RFC 6750 section 2.1).',
-  opaque: 'The access token is opaque, not a JWT: request it with the resource parameter set to this API resource indicator.',
-  encrypted: 'Encrypted (JWE) access tokens are not supported.',
-  malformed: 'The access token is not a well-formed signed JWT.',
-  algorithm: 'The access token is signed with an algorithm this API does not accept.',
-  wrongType: 'The token is not an access token (the typ header must be at+jwt).',
-  crit: 'The access token has header parameters this API does not understand.',
-  wrongIssuer: 'The access token was issued by an issuer this API does not trust.',
-  wrongAudience: 'The access token was not issued for this API.',
-  expired: 'The access token has expired.',
-  notYetValid: 'The access token is not valid yet.',
-  issuedInFuture: 'The access token was issued in the future.',
-  invalidClaims: 'The access token lacks a required claim or has a claim of the wrong type.',
-  unknownKey: 'The access token is signed with a key this API does not know.',
-  badSignature: 'The access token signature is invalid.',
-  insufficientScope: 'The access token lacks a scope this resource requires.',
-} as const;
