@@ -1,7 +1,7 @@
 import { sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, expectOutcome, invalidToken, Outcome } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { b64url, hmacJws, signAccessToken, signJws } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
@@ -105,19 +105,19 @@ function flipBit(signature: Buffer): Buffer {
 }
 
 describe.each(ADAPTERS)('adversarial algorithms over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
 
   beforeAll(async () => {
-    app = await startGuardedApp(adapter, { keys: [es384, es256, rs256] });
+    app = await startProtectedApi(adapter, { keys: [es384, es256, rs256] });
   });
   afterAll(() => app?.close());
 
   it.each(CASES)('$name', async ({ token, outcome }) => {
-    expectOutcome(await app.get(`Bearer ${token(app.jwks.issuer)}`), outcome);
+    expectOutcome(await app.get('/documents', `Bearer ${token(app.jwks.issuer)}`), outcome);
   });
 
   it('refetches at most once for all the kids that fit no key (the first such fetch opens a 30 s cooldown)', async () => {
-    for (const { token } of CASES) await app.get(`Bearer ${token(app.jwks.issuer)}`); // on its own, too
+    for (const { token } of CASES) await app.get('/documents', `Bearer ${token(app.jwks.issuer)}`); // on its own, too
     expect(app.jwks.requests).toBeLessThanOrEqual(1); // counted since the warm-up
     expect(app.jwks.strayRequests).toEqual([]);
   });

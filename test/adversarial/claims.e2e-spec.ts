@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, expectOutcome, invalidToken, Outcome } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { createTestKey } from '../helpers/keys';
 import { b64url, signAccessToken, signJws, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
@@ -98,22 +98,22 @@ const CASES: readonly Case[] = [
 ];
 
 describe.each(ADAPTERS)('adversarial claims over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
 
   beforeAll(async () => {
-    app = await startGuardedApp(adapter, { keys: [key] });
+    app = await startProtectedApi(adapter, { keys: [key] });
   });
   afterAll(() => app?.close());
 
   it.each(CASES)('$name', async ({ token, outcome }) => {
-    expectOutcome(await app.get(`Bearer ${token(app.jwks.issuer)}`), outcome);
+    expectOutcome(await app.get('/documents', `Bearer ${token(app.jwks.issuer)}`), outcome);
   });
 
   it('a __proto__ claim cannot grant a scope', async () => {
     const token = withPayloadText(
       (iss) => `{${basePayload(iss)},"exp":${now() + 600},"__proto__":{"scope":"read:documents write:documents"}}`,
     )(app.jwks.issuer);
-    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expectOutcome(await app.get('/documents', `Bearer ${token}`), accepted);
     const write = await request(app.url).post('/documents').set('Authorization', `Bearer ${token}`);
     expect(write.status).toBe(403);
     expect(write.body.code).toBe('insufficient_scope');

@@ -10,26 +10,26 @@ import {
   ResponseLike,
   schemeNotBearer,
 } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { rawRequest } from '../helpers/raw-http';
 import { ADAPTERS } from '../helpers/test-app';
 
 interface Case {
   readonly name: string;
   /** The Authorization header value (`token` is a valid access token), or a raw request. */
-  readonly send: (app: GuardedApp, token: string) => Promise<ResponseLike>;
+  readonly send: (app: ProtectedApi, token: string) => Promise<ResponseLike>;
   readonly outcome: Outcome;
 }
 
-const header = (value: (token: string) => string) => (app: GuardedApp, token: string) => app.get(value(token)).then((r) => r);
-const raw = (lines: (token: string) => string) => (app: GuardedApp, token: string) =>
+const header = (value: (token: string) => string) => (app: ProtectedApi, token: string) => app.get('/documents', value(token)).then((r) => r);
+const raw = (lines: (token: string) => string) => (app: ProtectedApi, token: string) =>
   rawRequest(app.port, `GET /documents HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines(token)}`);
 
 // Node's default limit for all request headers together is 16 KiB (http.maxHeaderSize).
 const SIXTEEN_KIB = 16 * 1024;
 
 const CASES: readonly Case[] = [
-  { name: 'no Authorization header', send: (app) => app.get().then((r) => r), outcome: headerMissing },
+  { name: 'no Authorization header', send: (app) => app.get('/documents').then((r) => r), outcome: headerMissing },
   { name: 'an empty Authorization header', send: raw(() => 'Authorization: '), outcome: headerMissing },
   { name: 'Basic credentials', send: header(() => 'Basic dXNlcjpwYXNz'), outcome: schemeNotBearer },
   { name: 'another scheme carrying the token', send: header((t) => `Token ${t}`), outcome: schemeNotBearer },
@@ -75,11 +75,11 @@ const CASES: readonly Case[] = [
 ];
 
 describe.each(ADAPTERS)('adversarial request header forms over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
   let token: string;
 
   beforeAll(async () => {
-    app = await startGuardedApp(adapter);
+    app = await startProtectedApi(adapter);
     token = app.token();
   });
   afterAll(() => app?.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, expectOutcome, invalidToken, Outcome } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { b64url, signAccessToken, signJws } from '../helpers/sign-token';
@@ -69,12 +69,12 @@ const CASES: readonly Case[] = [
 ];
 
 describe.each(ADAPTERS)('adversarial header injection over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
   let attackerJwks: JwksServer;
 
   beforeAll(async () => {
     attackerJwks = await startJwksServer([attacker.jwk, impostor.jwk]);
-    app = await startGuardedApp(adapter, { keys: [published] });
+    app = await startProtectedApi(adapter, { keys: [published] });
   });
   afterAll(async () => {
     await app?.close();
@@ -82,24 +82,24 @@ describe.each(ADAPTERS)('adversarial header injection over %s', (adapter) => {
   });
 
   it.each(CASES)('$name', async ({ token, outcome }) => {
-    expectOutcome(await app.get(`Bearer ${token(app.jwks.issuer, attackerJwks)}`), outcome);
+    expectOutcome(await app.get('/documents', `Bearer ${token(app.jwks.issuer, attackerJwks)}`), outcome);
     expect(attackerJwks.requests).toBe(0);
     expect(attackerJwks.strayRequests).toEqual([]);
     expect(app.jwks.strayRequests).toEqual([]);
   });
 
   it('made no request to the URLs in the tokens, and at most one refetch of the real JWKS (then the cooldown)', async () => {
-    for (const { token } of CASES) await app.get(`Bearer ${token(app.jwks.issuer, attackerJwks)}`); // on its own, too
+    for (const { token } of CASES) await app.get('/documents', `Bearer ${token(app.jwks.issuer, attackerJwks)}`); // on its own, too
     expect(attackerJwks.requests + attackerJwks.strayRequests.length).toBe(0);
     expect(app.jwks.requests).toBeLessThanOrEqual(1); // counted since the warm-up
     expect(app.jwks.strayRequests).toEqual([]);
   });
 
   it('fetches keys only from the configured JWKS, even when every unknown kid may refetch', async () => {
-    const eager = await startGuardedApp(adapter, { keys: [published], cold: true, options: { jwksCooldownMs: 0 } });
+    const eager = await startProtectedApi(adapter, { keys: [published], cold: true, options: { jwksCooldownMs: 0 } });
     try {
       for (const header of [{ jku: attackerJwks.jwksUri }, { x5u: `${attackerJwks.endpoint}/cert.pem` }, { jwk: attacker.jwk }]) {
-        expectOutcome(await eager.get(`Bearer ${token(eager.jwks.issuer, attacker, header)}`), invalidToken('unknown_key'));
+        expectOutcome(await eager.get('/documents', `Bearer ${token(eager.jwks.issuer, attacker, header)}`), invalidToken('unknown_key'));
       }
       expect(eager.jwks.requests).toBe(3); // one per unknown kid: cooldown 0
       expect(eager.jwks.strayRequests).toEqual([]);

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, expectOutcome, invalidToken, Outcome } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { b64url, signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
@@ -65,26 +65,26 @@ const ENTRIES: readonly Entry[] = [
 ];
 
 describe.each(ADAPTERS)('JWKS entries that must never verify, over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
 
   beforeAll(async () => {
     const keys = ENTRIES.map(({ signer, published }) =>
       published === 'private' ? { ...signer, jwk: privateJwk(signer) } : { ...signer, jwk: { ...signer.jwk, ...published } },
     ) as TestKey[];
-    app = await startGuardedApp(adapter, { keys, cold: true });
+    app = await startProtectedApi(adapter, { keys, cold: true });
   });
   afterAll(() => app?.close());
 
   it.each(ENTRIES)('$name', async ({ signer, outcome }) => {
-    expectOutcome(await app.get(`Bearer ${signAccessToken({ key: signer, issuer: app.jwks.issuer })}`), outcome);
+    expectOutcome(await app.get('/documents', `Bearer ${signAccessToken({ key: signer, issuer: app.jwks.issuer })}`), outcome);
   });
 
   it('refuses a token forged for an RSA key with exponent 1 (it would verify under that key)', async () => {
-    expectOutcome(await app.get(`Bearer ${forgedForExponentOne(exponentOne.kid, app.jwks.issuer)}`), invalidToken('unknown_key'));
+    expectOutcome(await app.get('/documents', `Bearer ${forgedForExponentOne(exponentOne.kid, app.jwks.issuer)}`), invalidToken('unknown_key'));
   });
 
   it('logs how many entries it ignored, on every fetch, without key material', async () => {
-    await app.get(`Bearer ${signAccessToken({ key: ENTRIES[0].signer, issuer: app.jwks.issuer })}`); // a fetch, even alone
+    await app.get('/documents', `Bearer ${signAccessToken({ key: ENTRIES[0].signer, issuer: app.jwks.issuer })}`); // a fetch, even alone
     const logged = app.logger.matching('JWKS: ignored 8 key(s) that cannot verify signatures');
     expect(logged.length).toBeGreaterThanOrEqual(1);
     expect(logged).toHaveLength(app.jwks.requests);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { accepted, expectOutcome, invalidToken, jwksUnavailable } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { hammer } from '../helpers/hammer';
 import { createTestKey } from '../helpers/keys';
 import { b64url, hmacJws, signAccessToken, TEST_AUDIENCE } from '../helpers/sign-token';
@@ -28,33 +28,33 @@ function* randomKidTokens(issuer: string, count: number): Generator<string> {
 const unknownKeyChallenge = `Bearer realm="api", error="invalid_token", error_description="${LOGTO_AUTH_FAILURES.unknown_key.description}"`;
 
 describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
-  let app: GuardedApp | undefined;
+  let app: ProtectedApi | undefined;
   afterEach(async () => {
     await app?.close();
     app = undefined;
   });
 
   it('100 concurrent requests on a cold cache make exactly 1 JWKS request', async () => {
-    app = await startGuardedApp(adapter, { cold: true });
+    app = await startProtectedApi(adapter, { cold: true });
     app.jwks.set({ kind: 'keys', keys: [app.key.jwk], delayMs: 500 }); // all 100 arrive while the fetch runs
     const token = app.token();
-    const responses = await Promise.all(Array.from({ length: 100 }, () => app!.get(`Bearer ${token}`)));
+    const responses = await Promise.all(Array.from({ length: 100 }, () => app!.get('/documents', `Bearer ${token}`)));
     responses.forEach((response) => expectOutcome(response, accepted));
     expect(app.jwks.requests).toBe(1);
   });
 
   it('100 concurrent requests on a cold cache against a hanging JWKS: 1 request, 100 times 503', async () => {
     // a long deadline, so that all 100 arrive while the one fetch hangs, even on a busy machine
-    app = await startGuardedApp(adapter, { cold: true, options: { jwksTimeoutMs: 1_500 } });
+    app = await startProtectedApi(adapter, { cold: true, options: { jwksTimeoutMs: 1_500 } });
     app.jwks.set({ kind: 'hang' });
     const token = app.token();
-    const responses = await Promise.all(Array.from({ length: 100 }, () => app!.get(`Bearer ${token}`)));
+    const responses = await Promise.all(Array.from({ length: 100 }, () => app!.get('/documents', `Bearer ${token}`)));
     responses.forEach((response) => expectOutcome(response, jwksUnavailable));
     expect(app.jwks.requests).toBe(1);
   });
 
   it('cheap checks refuse before any key lookup: no JWKS request at all', async () => {
-    app = await startGuardedApp(adapter, { cold: true });
+    app = await startProtectedApi(adapter, { cold: true });
     const { jwks } = app;
     const now = Math.floor(Date.now() / 1000);
     const cheapRefusals: [string, ReturnType<typeof invalidToken>][] = [
@@ -71,14 +71,14 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
       [app.token({ claims: { nbf: now + 3600 } }), invalidToken('not_yet_valid')],
       [app.token({ claims: { iat: now + 3600 } }), invalidToken('issued_in_future')],
     ];
-    for (const [token, outcome] of cheapRefusals) expectOutcome(await app.get(`Bearer ${token}`), outcome);
+    for (const [token, outcome] of cheapRefusals) expectOutcome(await app.get('/documents', `Bearer ${token}`), outcome);
     expect(jwks.requests).toBe(0);
-    expectOutcome(await app.get(`Bearer ${app.token()}`), accepted); // and the first real one fetches
+    expectOutcome(await app.get('/documents', `Bearer ${app.token()}`), accepted); // and the first real one fetches
     expect(jwks.requests).toBe(1);
   });
 
   it('a random-kid flood costs at most one fetch per cooldown, and a key rotated in meanwhile is accepted after one window', async () => {
-    app = await startGuardedApp(adapter, { options: { jwksCooldownMs: COOLDOWN_MS } });
+    app = await startProtectedApi(adapter, { options: { jwksCooldownMs: COOLDOWN_MS } });
     const { jwks } = app;
     const rotated = createTestKey('ES384');
     const rotatedToken = signAccessToken({ key: rotated, issuer: jwks.issuer });
@@ -92,7 +92,7 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
     const fetchesAtPublication = fetchCount(app);
     let fetchesUntilAccepted: number | undefined;
     while (fetchesUntilAccepted === undefined) {
-      const response = await app.get(`Bearer ${rotatedToken}`);
+      const response = await app.get('/documents', `Bearer ${rotatedToken}`);
       if (response.status === 200) fetchesUntilAccepted = fetchCount(app) - fetchesAtPublication;
       else expectOutcome(response, invalidToken('unknown_key')); // never a 5xx
     }
@@ -116,7 +116,7 @@ describe.each(ADAPTERS)('key resolution over %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('key set refresh and the unknown-kid cooldown over %s', (adapter) => {
-  let app: GuardedApp | undefined;
+  let app: ProtectedApi | undefined;
   afterEach(async () => {
     vi.restoreAllMocks();
     await app?.close();
@@ -125,68 +125,68 @@ describe.each(ADAPTERS)('key set refresh and the unknown-kid cooldown over %s', 
   const elapse = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   it('a key removed from the JWKS is refused once the key set is due (jwksCacheMaxAgeMs), cooldown or not', async () => {
-    app = await startGuardedApp(adapter, { options: { jwksCacheMaxAgeMs: 1_000, jwksCooldownMs: 3_600_000 } });
+    app = await startProtectedApi(adapter, { options: { jwksCacheMaxAgeMs: 1_000, jwksCooldownMs: 3_600_000 } });
     const token = app.token();
     const unknownKidToken = signAccessToken({ key: createTestKey('ES384'), issuer: app.jwks.issuer });
-    expectOutcome(await app.get(`Bearer ${unknownKidToken}`), invalidToken('unknown_key')); // starts the cooldown
+    expectOutcome(await app.get('/documents', `Bearer ${unknownKidToken}`), invalidToken('unknown_key')); // starts the cooldown
     app.jwks.setKeys([createTestKey('ES384').jwk]); // the issuer withdraws the key
     await elapse(1_100);
-    expectOutcome(await app.get(`Bearer ${token}`), invalidToken('unknown_key'));
+    expectOutcome(await app.get('/documents', `Bearer ${token}`), invalidToken('unknown_key'));
     expect(app.jwks.requests).toBe(2); // the due refresh, inside the hour-long cooldown
   });
 
   it('a key rotated a second after a routine fetch works at once; random kids after it cost no fetch', async () => {
-    app = await startGuardedApp(adapter, { options: { jwksCooldownMs: 30_000 } }); // the warm-up: a routine fetch
+    app = await startProtectedApi(adapter, { options: { jwksCooldownMs: 30_000 } }); // the warm-up: a routine fetch
     const rotated = createTestKey('ES384');
     await elapse(1_000);
     app.jwks.setKeys([app.key.jwk, rotated.jwk]);
     await elapse(1_000);
-    expectOutcome(await app.get(`Bearer ${signAccessToken({ key: rotated, issuer: app.jwks.issuer })}`), accepted);
+    expectOutcome(await app.get('/documents', `Bearer ${signAccessToken({ key: rotated, issuer: app.jwks.issuer })}`), accepted);
     expect(app.jwks.requests).toBe(1);
     for (const authorization of randomKidTokens(app.jwks.issuer, 50)) {
-      expectOutcome(await app.get(authorization), invalidToken('unknown_key'));
+      expectOutcome(await app.get('/documents', authorization), invalidToken('unknown_key'));
     }
     expect(app.jwks.requests).toBe(1); // the unknown-kid fetch above started the cooldown
   });
 
   it('a wall clock stepped forward does not open the flood gate: windows are on the monotonic clock', async () => {
-    app = await startGuardedApp(adapter, { options: { jwksCooldownMs: 30_000 } });
+    app = await startProtectedApi(adapter, { options: { jwksCooldownMs: 30_000 } });
     const [first] = randomKidTokens(app.jwks.issuer, 1);
-    expectOutcome(await app.get(first), invalidToken('unknown_key')); // starts the cooldown
+    expectOutcome(await app.get('/documents', first), invalidToken('unknown_key')); // starts the cooldown
     const fetchesBeforeStep = app.jwks.requests;
     const realNow = Date.now.bind(Date);
     vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 3_600_000); // an hour ahead, at once
     for (const authorization of randomKidTokens(app.jwks.issuer, 20)) {
-      expectOutcome(await app.get(authorization), invalidToken('unknown_key'));
+      expectOutcome(await app.get('/documents', authorization), invalidToken('unknown_key'));
     }
     expect(app.jwks.requests).toBe(fetchesBeforeStep);
   });
 
   it('a wall clock stepped back does not freeze the key set: a removed key is refused when the set is due', async () => {
-    app = await startGuardedApp(adapter, { options: { jwksCacheMaxAgeMs: 1_000 } });
+    app = await startProtectedApi(adapter, { options: { jwksCacheMaxAgeMs: 1_000 } });
     const realNow = Date.now.bind(Date);
     vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000); // an hour back, at once
     const token = app.token(); // signed on the stepped clock, so that its iat is not in the future
-    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expectOutcome(await app.get('/documents', `Bearer ${token}`), accepted);
     app.jwks.setKeys([createTestKey('ES384').jwk]);
     await elapse(1_100);
-    expectOutcome(await app.get(`Bearer ${token}`), invalidToken('unknown_key'));
+    expectOutcome(await app.get('/documents', `Bearer ${token}`), invalidToken('unknown_key'));
     expect(app.jwks.requests).toBe(1);
   });
   it('a wall clock stepped back during an outage neither stretches Retry-After nor delays the retry', async () => {
-    app = await startGuardedApp(adapter, { cold: true, options: { jwksCooldownMs: 2_000 } });
+    app = await startProtectedApi(adapter, { cold: true, options: { jwksCooldownMs: 2_000 } });
     app.jwks.set({ kind: 'status', status: 503 });
-    const first = await app.get(`Bearer ${app.token()}`);
+    const first = await app.get('/documents', `Bearer ${app.token()}`);
     expectOutcome(first, jwksUnavailable);
     expect(first.headers['retry-after']).toBe('1'); // no key known: retried after a second
     const realNow = Date.now.bind(Date);
     vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000);
-    const during = await app.get(`Bearer ${app.token()}`);
+    const during = await app.get('/documents', `Bearer ${app.token()}`);
     expectOutcome(during, jwksUnavailable);
     expect(during.headers['retry-after']).toBe('1');
     app.jwks.setKeys([app.key.jwk]);
     await elapse(1_050);
-    expectOutcome(await app.get(`Bearer ${app.token()}`), accepted);
+    expectOutcome(await app.get('/documents', `Bearer ${app.token()}`), accepted);
     expect(app.jwks.requests).toBe(2);
   });
 });
@@ -200,7 +200,7 @@ describe('a 10,000-token random-kid flood through the real verifier and key reso
   const rotateAtBatch = 33;
 
   it('costs at most one fetch per window, refuses every flood token, and lets a rotated key in after one window', async () => {
-    const app = await startGuardedApp('express', { options: { jwksCooldownMs: cooldownMs } });
+    const app = await startProtectedApi('express', { options: { jwksCooldownMs: cooldownMs } });
     try {
       const verifier = app.app.get(AccessTokenVerifier);
       const rotated = createTestKey('ES384');
@@ -262,7 +262,7 @@ describe('a 10,000-token random-kid flood through the real verifier and key reso
 });
 
 /** Fetches the resolver has started (its debug log line), the warm-up included. */
-function fetchCount(app: GuardedApp): number {
+function fetchCount(app: ProtectedApi): number {
   return app.logger.matching('JWKS: fetching').length;
 }
 
@@ -272,7 +272,7 @@ function fetchCount(app: GuardedApp): number {
  * starts (taken from the resolver's debug log) closer than half a cooldown; the slack is for a busy
  * 2-core machine, where the process can be descheduled between reading the clock and logging.
  */
-function expectAtMostOneFetchPerWindow(app: GuardedApp, floodMs: number, cooldownMs = COOLDOWN_MS) {
+function expectAtMostOneFetchPerWindow(app: ProtectedApi, floodMs: number, cooldownMs = COOLDOWN_MS) {
   const starts = app.logger.matching('JWKS: fetching').map((entry) => entry.at);
   expect(starts.length).toBe(app.jwks.requests + 1); // + the warm-up fetch, before the count was reset
   expect(app.jwks.requests).toBeLessThanOrEqual(Math.floor(floodMs / cooldownMs) + 1);

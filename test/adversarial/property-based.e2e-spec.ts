@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogtoAuthErrorCode } from '../../lib';
 import { expectOutcome, accepted } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { b64url } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
 
@@ -57,17 +57,17 @@ function mutations(token: string): fc.Arbitrary<Mutation> {
 const sameCredentials = (sent: string, token: string) => sent.replace(/^ +/, '').replace(/[ \t]+$/, '') === token;
 
 describe.each(ADAPTERS)('property-based: no input gets in, fails open, or breaks the app, over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
   let token: string;
 
   beforeAll(async () => {
-    app = await startGuardedApp(adapter);
+    app = await startProtectedApi(adapter);
     token = app.token();
   });
   afterAll(() => app?.close());
 
   const expectRefusedOrSame = async (authorization: string, allowed: boolean) => {
-    const response = await app.get(authorization);
+    const response = await app.get('/documents', authorization);
     if (allowed && response.status === 200) return;
     // 401 only: a 403 (insufficient_scope) would mean the forgery was verified as a genuine token.
     expect(response.status).toBe(401);
@@ -94,7 +94,7 @@ describe.each(ADAPTERS)('property-based: no input gets in, fails open, or breaks
   });
 
   it('is still up and still verifying afterwards, and nothing unexpected was thrown inside', async () => {
-    expectOutcome(await app.get(`Bearer ${token}`), accepted);
+    expectOutcome(await app.get('/documents', `Bearer ${token}`), accepted);
     expect(app.logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
     expect(app.logger.transcript).not.toContain(token.split('.')[2]);
   });

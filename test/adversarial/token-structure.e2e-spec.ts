@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accepted, expectOutcome, invalidToken, Outcome } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { createTestKey, TestKey } from '../helpers/keys';
 import { b64url, signJws, TEST_AUDIENCE } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
@@ -111,15 +111,15 @@ const CASES: readonly Case[] = [
 ];
 
 describe.each(ADAPTERS)('adversarial token structure over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
 
   beforeAll(async () => {
-    app = await startGuardedApp(adapter, { keys: [es384, es256] });
+    app = await startProtectedApi(adapter, { keys: [es384, es256] });
   });
   afterAll(() => app?.close());
 
   it.each(CASES)('$name', async ({ token, outcome }) => {
-    expectOutcome(await app.get(`Bearer ${token(app.jwks.issuer)}`), outcome);
+    expectOutcome(await app.get('/documents', `Bearer ${token(app.jwks.issuer)}`), outcome);
   });
 
   it('fetched no keys for any of them (the key set was already known)', () => {

@@ -1,13 +1,11 @@
-import { Injectable, INestApplication, Module } from '@nestjs/common';
-import request from 'supertest';
+import { Injectable, Module } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoUser, LogtoUserValidator } from '../../lib';
+import { LogtoAccessTokenClaims, LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser, LogtoUserValidator } from '../../lib';
 import { expectOutcome, forbidden, invalidToken, validationTimeout } from '../helpers/expect-outcome';
 import { RecordingLogger } from '../helpers/recording-logger';
-import { DocumentsController } from '../helpers/documents.controller';
 import { TEST_AUDIENCE } from '../helpers/sign-token';
-import { ADAPTERS, createTestApp } from '../helpers/test-app';
-import { useAppsAgainstJwks } from '../helpers/apps-against-jwks';
+import { ADAPTERS } from '../helpers/test-app';
+import { ProtectedApi, ProtectedApiSetup, useProtectedApi } from '../helpers/protected-api';
 
 /** Stands in for the application's database of users. */
 @Injectable()
@@ -30,13 +28,16 @@ class KnownUserValidator implements LogtoUserValidator {
 }
 
 describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
-  const fixture = useAppsAgainstJwks(adapter, [DocumentsController]);
-  const { start, track, token } = fixture;
-  const get = (app: INestApplication, bearer: string, path = '/documents') => fixture.get(app, path, bearer);
+  /** Its JWKS server and key serve the apps each test starts with its own rule. */
+  const base = useProtectedApi(adapter, { cold: true });
+  const start = (options: Partial<LogtoAuthModuleOptions>, setup: Omit<ProtectedApiSetup, 'options' | 'jwks' | 'keys'> = {}) =>
+    base.start({ options, cold: true, ...setup });
+  const token = (claims: Record<string, unknown> = {}) => base.token({ claims });
+  const get = (app: ProtectedApi, bearer: string, path = '/documents') => app.get(path, `Bearer ${bearer}`);
 
   describe('validate function', () => {
     const calls: { sub: string; tenantClaim: unknown }[] = [];
-    let app: INestApplication;
+    let app: ProtectedApi;
     beforeAll(async () => {
       app = await start({
         validate: async (user: LogtoUser, claims: LogtoAccessTokenClaims) => {
@@ -92,7 +93,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
       expect(noScope.headers['www-authenticate']).toContain('error="insufficient_scope"');
       const badToken = await get(app, token({ aud: 'https://other.example.com' }));
       expectOutcome(badToken, invalidToken('wrong_audience'));
-      const health = await request(app.getHttpServer()).get('/documents/health');
+      const health = await app.get('/documents/health');
       expect(health.status).toBe(200);
       expect(calls).toEqual([]);
     });
@@ -102,8 +103,8 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
     const logger = new RecordingLogger();
     const never = () => new Promise<boolean>(() => undefined);
 
-    async function expectTimeoutRefusal(app: INestApplication, bearer: string, ruleName: string, deadlineMs: number) {
-      app.useLogger(logger);
+    async function expectTimeoutRefusal(app: ProtectedApi, bearer: string, ruleName: string, deadlineMs: number) {
+      app.app.useLogger(logger);
       logger.clear();
       const started = Date.now();
       const res = await get(app, bearer);
@@ -135,12 +136,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
           return never();
         }
       }
-      const app = await createTestApp(adapter, {
-        imports: [LogtoAuthModule.forRoot({ endpoint: fixture.jwks.endpoint, audience: TEST_AUDIENCE, validator: StuckValidator, validateTimeoutMs: 1_200 })],
-        providers: [StuckValidator],
-        controllers: [DocumentsController],
-      });
-      track(app);
+      const app = await start({ validator: StuckValidator, validateTimeoutMs: 1_200 }, { providers: [StuckValidator] });
       await expectTimeoutRefusal(app, token(), 'the validator StuckValidator', 1_200);
     });
 
@@ -154,35 +150,30 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
   });
 
   describe('injectable validator class through forRootAsync', () => {
-    let app: INestApplication;
+    let app: ProtectedApi;
     beforeAll(async () => {
-      app = await createTestApp(adapter, {
-        imports: [
-          UsersModule,
-          LogtoAuthModule.forRootAsync({
-            useFactory: () => ({ endpoint: fixture.jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator }),
+      app = await start(
+        {},
+        {
+          logtoModule: LogtoAuthModule.forRootAsync({
+            useFactory: () => ({ endpoint: base.jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator }),
           }),
-        ],
-        providers: [KnownUserValidator],
-        controllers: [DocumentsController],
-      });
-      track(app);
+          imports: [UsersModule],
+          providers: [KnownUserValidator],
+        },
+      );
     });
 
     it('consults the injected service: known subject passes, unknown is 403', async () => {
       expect((await get(app, token())).status).toBe(200);
       const res = await get(app, token({ sub: 'user-2' }));
       expectOutcome(res, forbidden('auth.validation_failed', 'validation_failed'));
-      app.get(UsersService).known.add('user-2');
+      app.app.get(UsersService).known.add('user-2');
       expect((await get(app, token({ sub: 'user-2' }))).status).toBe(200);
     });
 
     it('refuses to start when no module provides the validator class', async () => {
-      await expect(
-        createTestApp(adapter, {
-          imports: [LogtoAuthModule.forRoot({ endpoint: fixture.jwks.endpoint, audience: TEST_AUDIENCE, validator: KnownUserValidator })],
-        }),
-      ).rejects.toThrow('option "validator" names KnownUserValidator, which no module provides');
+      await expect(start({ validator: KnownUserValidator }, { controllers: [] })).rejects.toThrow('option "validator" names KnownUserValidator, which no module provides');
     });
   });
 
@@ -197,9 +188,7 @@ describe.each(ADAPTERS)('custom rules over %s', (adapter) => {
 
     it('reads permissions from `permissions` as an array, and ignores `scope` then', async () => {
       const app = await start({ scopeClaim: 'permissions' });
-      const ok = await request(app.getHttpServer())
-        .post('/documents')
-        .set('Authorization', `Bearer ${token({ scope: undefined, permissions: ['read:documents', 'write:documents'] })}`);
+      const ok = await app.post('/documents', `Bearer ${token({ scope: undefined, permissions: ['read:documents', 'write:documents'] })}`);
       expect(ok.status).toBe(201);
       const fromScope = await get(app, token({ scope: 'read:documents', permissions: ['write:documents'] }));
       expect(fromScope.status).toBe(403);

@@ -41,7 +41,7 @@ class RequirementsController {
 
 /** One test per row of the README's error contract: status, body and WWW-Authenticate. */
 describe.each(ADAPTERS)('error contract over %s', (adapter) => {
-  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, RequirementsController] });
+  const api = useProtectedApi(adapter, { controllers: [DocumentsController, RequirementsController] });
 
   it('no Authorization header: 401 auth.authorization_header_missing, challenge without error (RFC 6750 §3)', async () => {
     const res = await api.get('/documents');
@@ -170,7 +170,7 @@ describe.each(ADAPTERS)('error contract over %s', (adapter) => {
 });
 
 describe.each(ADAPTERS)('custom realm over %s', (adapter) => {
-  const api = useProtectedApi(adapter, { realm: 'documents-api' });
+  const api = useProtectedApi(adapter, { options: { realm: 'documents-api' } });
 
   it('appears in every challenge', async () => {
     expect((await api.get('/documents')).headers['www-authenticate']).toBe('Bearer realm="documents-api"');

@@ -6,7 +6,7 @@ import { VerifiedTokenCache } from '../../lib/cache/verified-token.cache';
 import { IssuerKeyResolvers } from '../../lib/keys/issuer-key.resolvers';
 import { LogtoUserValidation } from '../../lib/logto-user.validation';
 import { expectOutcome, invalidToken } from '../helpers/expect-outcome';
-import { GuardedApp, startGuardedApp } from '../helpers/guarded-app';
+import { ProtectedApi, startProtectedApi } from '../helpers/protected-api';
 import { createTestKey } from '../helpers/keys';
 import { signAccessToken } from '../helpers/sign-token';
 import { ADAPTERS } from '../helpers/test-app';
@@ -21,11 +21,11 @@ const fault = () => new TypeError('a fault inside a verification piece');
  * becomes a 500.
  */
 describe.each(ADAPTERS)('a fault during verification fails closed over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
 
   beforeAll(async () => {
     // tokenCache on, so the cache is one of the pieces that can fail
-    app = await startGuardedApp(adapter, { options: { tokenCache: { maxEntries: 10, ttlMs: 60_000 } } });
+    app = await startProtectedApi(adapter, { options: { tokenCache: { maxEntries: 10, ttlMs: 60_000 } } });
   });
   afterEach(() => vi.restoreAllMocks());
   afterAll(() => app?.close());
@@ -44,18 +44,18 @@ describe.each(ADAPTERS)('a fault during verification fails closed over %s', (ada
   it.each(pieces)('%s: 401 invalid_token with its challenge, never 2xx nor 500', async (_, inject) => {
     inject();
     // a fresh token each time: no cache entry or earlier outcome can answer for it
-    expectOutcome(await app.get(`Bearer ${app.token({ claims: { jti: `fault-${Math.random()}` } })}`), invalidToken('malformed_token'));
+    expectOutcome(await app.get('/documents', `Bearer ${app.token({ claims: { jti: `fault-${Math.random()}` } })}`), invalidToken('malformed_token'));
     vi.restoreAllMocks();
-    expectOutcome(await app.get(`Bearer ${app.token({ claims: { jti: `after-${Math.random()}` } })}`), { kind: 'accepted' });
+    expectOutcome(await app.get('/documents', `Bearer ${app.token({ claims: { jti: `after-${Math.random()}` } })}`), { kind: 'accepted' });
   });
 });
 
 /** README: a `@Public()` route does not read the Authorization header at all. */
 describe.each(ADAPTERS)('@Public() routes over %s', (adapter) => {
-  let app: GuardedApp;
+  let app: ProtectedApi;
 
   beforeAll(async () => {
-    app = await startGuardedApp(adapter, { options: { jwksCooldownMs: 0 } });
+    app = await startProtectedApi(adapter, { options: { jwksCooldownMs: 0 } });
   });
   afterEach(() => vi.restoreAllMocks());
   afterAll(() => app?.close());
@@ -72,7 +72,7 @@ describe.each(ADAPTERS)('@Public() routes over %s', (adapter) => {
     expect(verified()).toBe(0);
     expect(app.jwks.requests).toBe(0);
     // the same random-kid token on a guarded route is verified, and asks the JWKS for its kid
-    expectOutcome(await app.get(`Bearer ${stranger}`), invalidToken('unknown_key'));
+    expectOutcome(await app.get('/documents', `Bearer ${stranger}`), invalidToken('unknown_key'));
     expect(verified()).toBe(1);
     expect(app.jwks.requests).toBe(1);
   });

@@ -1,24 +1,25 @@
-import { INestApplication } from '@nestjs/common';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LogtoAuthModuleOptions } from '../../lib';
 import { DocumentsController } from '../helpers/documents.controller';
 import { CurrentOrganizationController, OrganizationMembersController } from '../helpers/organizations.controller';
 import { expectOutcome, forbidden, invalidToken } from '../helpers/expect-outcome';
 import { ADAPTERS } from '../helpers/test-app';
-import { useAppsAgainstJwks } from '../helpers/apps-against-jwks';
+import { ProtectedApi, useProtectedApi } from '../helpers/protected-api';
 
 const ORG_A = 'org-a1b2c3';
 const ORG_B = 'org-d4e5f6';
 const organizationAudience = (id: string) => `urn:logto:organization:${id}`;
 
 describe.each(ADAPTERS)('organizations over %s', (adapter) => {
-  const { start, token, get } = useAppsAgainstJwks(adapter, [
-    DocumentsController,
-    OrganizationMembersController,
-    CurrentOrganizationController,
-  ]);
+  const controllers = [DocumentsController, OrganizationMembersController, CurrentOrganizationController];
+  /** Its JWKS server and key serve the apps each describe block starts with its own options. */
+  const base = useProtectedApi(adapter, { controllers, cold: true });
+  const start = (options: Partial<LogtoAuthModuleOptions> = {}) => base.start({ options, controllers, cold: true });
+  const token = (claims: Record<string, unknown>) => base.token({ claims });
+  const get = (app: ProtectedApi, path: string, bearer: string) => app.get(path, `Bearer ${bearer}`);
 
   describe('organization-level API resources (organization_id claim), default options', () => {
-    let app: INestApplication;
+    let app: ProtectedApi;
     beforeAll(async () => (app = await start()));
 
     it('lets a token for organization A act on A, and @OrganizationId() gives A', async () => {
@@ -67,7 +68,7 @@ describe.each(ADAPTERS)('organizations over %s', (adapter) => {
   });
 
   describe('organization tokens with organizations: true', () => {
-    let app: INestApplication;
+    let app: ProtectedApi;
     beforeAll(async () => (app = await start({ organizations: true })));
 
     it('accepts an organization token on its organization, with its permissions as scopes', async () => {

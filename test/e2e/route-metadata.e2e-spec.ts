@@ -105,7 +105,7 @@ class ClassOrganizationContradictionController {
 const besides = (groups: string) => ` Besides the scopes in scope, it needs one of: ${groups}.`;
 
 describe.each(ADAPTERS)('route metadata over %s', (adapter) => {
-  const api = useProtectedApi(adapter, {}, { controllers: [DocumentsController, StackedController, OpenController, AdminController, PlainSubclassController, ContradictionController, ClassContradictionController, ClassOrganizationContradictionController], providers: [RecordingGuard] });
+  const api = useProtectedApi(adapter, { controllers: [DocumentsController, StackedController, OpenController, AdminController, PlainSubclassController, ContradictionController, ClassContradictionController, ClassOrganizationContradictionController], providers: [RecordingGuard] });
   const bearer = (scope?: string) => `Bearer ${api.token({ claims: { scope } })}`;
 
   it('class and handler @Scopes add up', async () => {
