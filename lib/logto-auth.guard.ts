@@ -4,7 +4,7 @@ import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthException, refusalOf } from './errors/logto-auth.exception';
 import { AccessTokenVerifier } from './token/access-token.verifier';
-import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
+import { bearerTokenOf, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
 import { AuthContext, AuthRequest } from './context/auth-context';
@@ -136,15 +136,17 @@ export class LogtoAuthGuard implements CanActivate {
     }
   }
 
-  // The outcome, refusals included, is remembered for this request or connection only (see SharedVerifications).
-  private authenticateOnce(request: AuthRequest): Promise<LogtoUser> {
-    return this.verifications.forRequest(request, () => this.authenticate(request));
-  }
-
-  private async authenticate(request: AuthRequest): Promise<LogtoUser> {
-    const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
-    // A hit skips decoding, the key and the signature; concurrent misses of one token share one verification.
-    return this.tokenCache.get(token) ?? this.verifications.forToken(token, () => this.verify(token));
+  /**
+   * Header -> token -> user. A cache hit is served at once (its lookup costs less than remembering it);
+   * a miss is verified once per request or connection, its outcome (refusals included) remembered for it
+   * only, and once at a time per token (see SharedVerifications).
+   */
+  private authenticateOnce(request: AuthRequest): LogtoUser | Promise<LogtoUser> {
+    const token = bearerTokenOf(readAuthorizationHeader(request));
+    return (
+      this.tokenCache.get(token) ??
+      this.verifications.forRequest(request, () => this.verifications.forToken(token, () => this.verify(token)))
+    );
   }
 
   private async verify(token: string): Promise<LogtoUser> {

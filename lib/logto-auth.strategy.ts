@@ -3,7 +3,7 @@ import passport, { Strategy } from 'passport';
 import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { refusalOf } from './errors/logto-auth.exception';
-import { AuthorizationSource, extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
+import { AuthorizationSource, bearerTokenOf, readAuthorizationHeader } from './token/bearer-token';
 import { AccessTokenVerifier } from './token/access-token.verifier';
 
 /**
@@ -31,7 +31,7 @@ export class LogtoAuthStrategy extends Strategy implements OnModuleDestroy {
 
   // passport calls this on a copy of the strategy that carries this request's success, fail and error.
   override authenticate(request: AuthorizationSource): void {
-    new Promise<string>((resolve) => resolve(extractBearerToken(readAuthorizationHeader(request))))
+    new Promise<string>((resolve) => resolve(bearerTokenOf(readAuthorizationHeader(request))))
       .then((token) => this.verifier.verify(token))
       .then(
         ({ user }) => this.success(user),
