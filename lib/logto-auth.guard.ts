@@ -144,14 +144,7 @@ export class LogtoAuthGuard implements CanActivate {
   private async authenticate(request: AuthRequest): Promise<LogtoUser> {
     const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
     // A hit skips decoding, the key and the signature; concurrent misses of one token share one verification.
-    return this.tokenCache.get(token) ?? this.verifications.forToken(token, () => this.verify(token));
-  }
-
-  private async verify(token: string): Promise<LogtoUser> {
-    const ticket = this.tokenCache.ticket();
-    const { user, kid } = await this.verifier.verify(token); // the one pipeline, shared with the passport strategy
-    this.tokenCache.remember(token, user, kid, ticket); // reached only by a token that passed every check
-    return user;
+    return this.tokenCache.userOf(token, () => this.verifier.verify(token)); // the one pipeline, shared with the passport strategy
   }
 
   // Fail closed: a fault in verification refuses the request; it never lets it through or becomes a 500.
