@@ -619,6 +619,24 @@ export const MUTATIONS = [
     replace: 'if (false) {',
     tests: [T.websocket],
   },
+  {
+    id: 'ws-outage-closes-as-refusal',
+    bug: 'a JWKS outage closes a graphql-ws / ws connection with 4403, a verdict, instead of 1013 (try again later)',
+    file: 'lib/context/auth-connection.ts',
+    search: '  if (exception.rule.status === HttpStatus.SERVICE_UNAVAILABLE) return 1013;\n',
+    replace: '',
+    tests: ['test/e2e/graphql-subscriptions.e2e-spec.ts'],
+    filter: '1013',
+  },
+  {
+    id: 'connection-validation-skipped',
+    bug: 'a connection verified as it opens (graphql-ws, gateways) is never put to the validate / validator option',
+    file: GUARD,
+    search: '      await this.userValidation.assert(user);\n      rememberUser(connection, user);',
+    replace: '      rememberUser(connection, user);',
+    tests: ['test/e2e/graphql-subscriptions.e2e-spec.ts'],
+    filter: 'validate option refuses',
+  },
   // --- the application's rule, organizations, options ---
   {
     id: 'validate-truthy-allows',
