@@ -139,21 +139,15 @@ export class LogtoAuthGuard implements CanActivate {
   /**
    * Header -> token -> user. A cache hit is served at once (its lookup costs less than remembering it);
    * a miss is verified once per request or connection, its outcome (refusals included) remembered for it
-   * only, and once at a time per token (see SharedVerifications).
+   * only (see SharedVerifications), and once at a time per token, with the passport strategy's (the cache's).
    */
   private authenticateOnce(request: AuthRequest): LogtoUser | Promise<LogtoUser> {
     const token = bearerTokenOf(readAuthorizationHeader(request));
     return (
       this.tokenCache.get(token) ??
-      this.verifications.forRequest(request, () => this.verifications.forToken(token, () => this.verify(token)))
+      // the one pipeline, shared with the passport strategy
+      this.verifications.forRequest(request, () => this.tokenCache.verifyOnce(token, () => this.verifier.verify(token)))
     );
-  }
-
-  private async verify(token: string): Promise<LogtoUser> {
-    const ticket = this.tokenCache.ticket();
-    const { user, kid } = await this.verifier.verify(token); // the one pipeline, shared with the passport strategy
-    this.tokenCache.remember(token, user, kid, ticket); // reached only by a token that passed every check
-    return user;
   }
 
   // Fail closed: a fault in verification refuses the request; it never lets it through or becomes a 500.

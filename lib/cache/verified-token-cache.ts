@@ -5,6 +5,7 @@ import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
 import { monotonicNow } from '../keys/monotonic-clock';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 import { LogtoAuthCounters } from '../logto-auth.counters';
+import { SharedVerifications } from './shared-verifications';
 
 interface CacheEntry {
   /** The whole token: an entry serves exactly this string and no other. */
@@ -23,6 +24,9 @@ interface CacheEntry {
 /** Taken before a verification starts, so that a key removed while it ran keeps its result out. */
 export type CacheTicket = number;
 
+/** A full verification of one token: the user, and the kid of the key that checked its signature. */
+type FullVerification = () => Promise<{ user: LogtoUser; kid: string | undefined }>;
+
 // Hashing a whole ~750-character token costs more than the rest of a hit; the last characters of a
 // signature are as distinct as the token itself, so they index the map, and the whole token must match.
 const INDEX_LENGTH = 64;
@@ -38,9 +42,10 @@ export const MAX_CACHED_TOKEN_CHARACTERS = 16 * 1024 * 1024;
 /**
  * Remembers the `LogtoUser` of tokens that passed every check, keyed by the exact token string, so the
  * same token sent again skips decoding, passport and the signature check. One instance per module,
- * shared by every `LogtoAuthGuard` instance. Bounded (second chance, close to LRU) by entries and by characters (tokens over 4 KiB
- * are never stored), never past the token's `exp` (wall clock), the TTL or the key set's max age (monotonic
- * clock), and emptied of a key's entries as soon as a JWKS refresh shows that key removed or replaced.
+ * shared by every `LogtoAuthGuard` instance and the passport strategy (`AuthGuard('logto')`). Bounded
+ * (second chance, close to LRU) by entries and by characters (tokens over 4 KiB are never stored), never
+ * past the token's `exp` (wall clock), the TTL or the key set's max age (monotonic clock), and emptied of a
+ * key's entries as soon as a JWKS refresh shows that key removed or replaced.
  * Only successes are stored: a refused token is checked in full every time.
  *
  * @example
@@ -56,6 +61,7 @@ export class VerifiedTokenCache {
   private readonly ttlMs: number;
   private removals = 0;
   private characters = 0;
+  private readonly inFlight = new SharedVerifications(); // by token only: concurrent misses share one verification
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions,
@@ -65,6 +71,27 @@ export class VerifiedTokenCache {
     this.maxEntries = options.tokenCache ? options.tokenCache.maxEntries : 0;
     this.ttlMs = options.tokenCache ? options.tokenCache.ttlMs : 0;
     keys.onKeysRemoved((kids) => this.dropKeys(kids));
+  }
+
+  /**
+   * The user of `token`: the one remembered, else the one `verify` gives (run once for every concurrent
+   * caller of the token), remembered only once it has passed every check; a refusal is never remembered.
+   * `LogtoAuthGuard` and the passport strategy both go through here, so they share hits and misses.
+   */
+  userOf(token: string, verify: FullVerification): LogtoUser | Promise<LogtoUser> {
+    return this.get(token) ?? this.verifyOnce(token, verify);
+  }
+
+  /** After a miss (`get`): `verify`, run once for every concurrent caller of `token`, remembered once it passed. */
+  verifyOnce(token: string, verify: FullVerification): Promise<LogtoUser> {
+    return this.inFlight.forToken(token, () => this.verifyAndRemember(token, verify));
+  }
+
+  private async verifyAndRemember(token: string, verify: FullVerification): Promise<LogtoUser> {
+    const ticket = this.ticket(); // before: a key removed while `verify` runs keeps its result out
+    const { user, kid } = await verify();
+    this.remember(token, user, kid, ticket); // reached only by a token that passed every check
+    return user;
   }
 
   /** The user verified earlier for exactly this token, if its entry is still alive. */

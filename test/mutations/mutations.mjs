@@ -61,9 +61,9 @@ export const MUTATIONS = [
   {
     id: 'cache-ticket-after-verification',
     bug: 'the cache ticket is taken after verification, so a key removed meanwhile leaves its result cached',
-    file: GUARD,
-    search: '    const ticket = this.tokenCache.ticket();\n    const { user, kid } = await this.verifier.verify(token);',
-    replace: '    const { user, kid } = await this.verifier.verify(token);\n    const ticket = this.tokenCache.ticket();',
+    file: CACHE,
+    search: '    const ticket = this.ticket(); // before: a key removed while `verify` runs keeps its result out\n    const { user, kid } = await verify();',
+    replace: '    const { user, kid } = await verify();\n    const ticket = this.ticket();',
     tests: [T.cache],
   },
   {
@@ -619,6 +619,24 @@ export const MUTATIONS = [
     replace: 'if (false) {',
     tests: [T.websocket],
   },
+  {
+    id: 'ws-outage-closes-as-refusal',
+    bug: 'a JWKS outage closes a graphql-ws / ws connection with 4403, a verdict, instead of 1013 (try again later)',
+    file: 'lib/context/auth-connection.ts',
+    search: '  if (exception.rule.status === HttpStatus.SERVICE_UNAVAILABLE) return 1013;\n',
+    replace: '',
+    tests: ['test/e2e/graphql-subscriptions.e2e-spec.ts'],
+    filter: '1013',
+  },
+  {
+    id: 'connection-validation-skipped',
+    bug: 'a connection verified as it opens (graphql-ws, gateways) is never put to the validate / validator option',
+    file: GUARD,
+    search: '      await this.userValidation.assert(user);\n      rememberUser(connection, user);',
+    replace: '      rememberUser(connection, user);',
+    tests: ['test/e2e/graphql-subscriptions.e2e-spec.ts'],
+    filter: 'validate option refuses',
+  },
   // --- the application's rule, organizations, options ---
   {
     id: 'validate-truthy-allows',
@@ -708,6 +726,24 @@ export const MUTATIONS = [
     search: 'if (exception.rule.status === HttpStatus.SERVICE_UNAVAILABLE) this.error(exception);',
     replace: 'if (exception.rule.status === -1) this.error(exception);',
     tests: [T.passport],
+  },
+  {
+    id: 'strategy-bypasses-token-cache',
+    bug: "AuthGuard('logto') verifies every request in full: no cache hit, nothing shared with LogtoAuthGuard",
+    file: 'lib/logto-auth.strategy.ts',
+    search: '.then((token) => this.tokenCache.userOf(token, () => this.verifier.verify(token)))',
+    replace: '.then((token) => this.verifier.verify(token).then(({ user }) => user))',
+    tests: [T.passport],
+    filter: 'verified-token cache',
+  },
+  {
+    id: 'token-refusal-remembered',
+    bug: 'a refused token stays in the in-flight table: every later request gets the old refusal without a verification',
+    file: 'lib/cache/shared-verifications.ts',
+    search: 'outcome.then(forget, forget);',
+    replace: 'outcome.then(forget, () => undefined);',
+    tests: [T.passport],
+    filter: 'verified-token cache',
   },
   // --- @OptionalAuth() ---
   {
