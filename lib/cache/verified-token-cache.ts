@@ -132,9 +132,9 @@ export class VerifiedTokenCache {
     if (expiresAt <= Date.now() || endsAt <= now) return;
     const index = indexOf(token);
     this.delete(index);
+    this.makeRoomFor(token.length); // before the insertion: a new entry is never the one evicted
     this.entries.set(index, { token, user, kid, expiresAt, endsAt, used: false });
     this.characters += token.length;
-    this.evictOverflow();
   }
 
   /** How many tokens are remembered now (expired entries are counted until they are next looked up). */
@@ -156,8 +156,8 @@ export class VerifiedTokenCache {
 
   // Second chance (the CLOCK algorithm): the oldest entry is forgotten, unless it was served since it was last
   // passed over; then it goes to the back, unmarked. So a token in use is kept, as least-recently-used would.
-  private evictOverflow(): void {
-    while (this.entries.size > this.maxEntries || this.characters > MAX_CACHED_TOKEN_CHARACTERS) {
+  private makeRoomFor(characters: number): void {
+    while (this.entries.size >= this.maxEntries || this.characters + characters > MAX_CACHED_TOKEN_CHARACTERS) {
       const [index, oldest] = this.entries.entries().next().value as [string, CacheEntry];
       this.entries.delete(index);
       if (oldest.used) {

@@ -384,6 +384,14 @@ export const MUTATIONS = [
     tests: [T.cache],
   },
   {
+    id: 'cache-no-second-chance',
+    bug: 'eviction forgets a token in use (the oldest goes whether it was served or not)',
+    file: CACHE,
+    search: '      if (oldest.used) {',
+    replace: '      if (false) {',
+    tests: [T.cacheUnit],
+  },
+  {
     id: 'cache-oversized-token-stored',
     bug: 'tokens over 4 KiB are cached',
     file: CACHE,
@@ -403,7 +411,7 @@ export const MUTATIONS = [
     id: 'cache-characters-unbounded',
     bug: 'the cache is bounded by entries only, not by characters',
     file: CACHE,
-    search: ' || this.characters > MAX_CACHED_TOKEN_CHARACTERS',
+    search: ' || this.characters + characters > MAX_CACHED_TOKEN_CHARACTERS',
     replace: '',
     tests: [T.cacheUnit],
   },
