@@ -227,7 +227,7 @@ describe('the failure table, written out', () => {
     execution_context_not_supported: [
       403,
       'auth.execution_context_not_supported',
-      'LogtoAuthGuard authenticates HTTP, GraphQL and Socket.IO requests only; mark this handler @Public() to serve it.',
+      'LogtoAuthGuard authenticates HTTP, GraphQL (subscriptions over graphql-ws), Socket.IO and ws gateway requests only; add another context type with LogtoAuthContexts.use(), or mark this handler @Public() to serve it.',
       'Bearer realm="api"',
     ],
     graphql_subscription_not_supported: [

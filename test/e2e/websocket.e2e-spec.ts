@@ -185,7 +185,7 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
 
   it('refuses a message that arrives after exp, even before the close timer fires', async () => {
     // No close timer at all for this connection: only the per-message check can refuse (the close at
-    // exp has its own test, on a fake clock, in test/unit/websocket-close-time.spec.ts).
+    // exp has its own test, on a fake clock, in test/unit/context/websocket.context.spec.ts).
     vi.spyOn(ConnectionExpiry.prototype as unknown as { closeOnExpiry(): void }, 'closeOnExpiry').mockImplementation(() => undefined);
     const exp = nowSeconds() + 2;
     const socket = await connect({ authToken: token({ exp }) });

@@ -57,3 +57,39 @@ describe('VerifiedTokenCache memory bounds', () => {
     expect(cache.size).toBe(fill);
   });
 });
+
+describe('VerifiedTokenCache eviction (second chance)', () => {
+  const [t1, t2, t3, t4, t5, t6] = [1, 2, 3, 4, 5, 6].map((i) => tokenOf(100, i));
+  /** Remembers `tokens` in order into a cache of 3, serving t1 once after the first three. */
+  function cacheAfter(tokens: string[]): VerifiedTokenCache {
+    const cache = cacheWith(3);
+    tokens.forEach((token, i) => {
+      cache.remember(token, user(), 'kid', cache.ticket());
+      if (i === 2) expect(cache.get(t1)).toBeDefined(); // t1 in use: it gets a second chance
+    });
+    return cache;
+  }
+  // Each probe serves the tokens it finds, so a case probes once, at its end.
+  const kept = (cache: VerifiedTokenCache, tokens: string[]) => tokens.filter((token) => cache.get(token) !== undefined);
+
+  it('forgets the oldest token not served since eviction last passed it, and keeps the one in use', () => {
+    expect(kept(cacheAfter([t1, t2, t3, t4]), [t1, t2, t3, t4])).toEqual([t1, t3, t4]);
+  });
+
+  it('moves a served token behind the others: the next eviction takes the next oldest unserved', () => {
+    expect(kept(cacheAfter([t1, t2, t3, t4, t5]), [t1, t2, t3, t4, t5])).toEqual([t1, t4, t5]);
+  });
+
+  it('gives one chance per service: a token not served again since it was passed over goes in its turn', () => {
+    expect(kept(cacheAfter([t1, t2, t3, t4, t5, t6]), [t1, t2, t3, t4, t5, t6])).toEqual([t4, t5, t6]);
+  });
+
+  it('evicts even when every token is in use (each loses its mark once, then the oldest goes)', () => {
+    const cache = cacheWith(2);
+    for (const token of [t1, t2]) cache.remember(token, user(), 'kid', cache.ticket());
+    for (const token of [t1, t2]) expect(cache.get(token)).toBeDefined();
+    cache.remember(t3, user(), 'kid', cache.ticket());
+    expect(cache.size).toBe(2);
+    expect(kept(cache, [t1, t2, t3])).toEqual([t2, t3]);
+  });
+});
