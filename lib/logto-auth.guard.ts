@@ -4,7 +4,7 @@ import { LOGTO_AUTH_OPTIONS } from './logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthException, refusalOf } from './errors/logto-auth.exception';
 import { AccessTokenVerifier } from './token/access-token.verifier';
-import { extractBearerToken, readAuthorizationHeader } from './token/bearer-token';
+import { bearerTokenOf, readAuthorizationHeader } from './token/bearer-token';
 import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth-rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
 import { AuthContext, AuthRequest } from './context/auth-context';
@@ -136,22 +136,18 @@ export class LogtoAuthGuard implements CanActivate {
     }
   }
 
-  // The outcome, refusals included, is remembered for this request or connection only (see SharedVerifications).
-  private authenticateOnce(request: AuthRequest): Promise<LogtoUser> {
-    return this.verifications.forRequest(request, () => this.authenticate(request));
-  }
-
-  private async authenticate(request: AuthRequest): Promise<LogtoUser> {
-    const token = extractBearerToken(readAuthorizationHeader(request)); // header -> token
-    // A hit skips decoding, the key and the signature; concurrent misses of one token share one verification.
-    return this.tokenCache.get(token) ?? this.verifications.forToken(token, () => this.verify(token));
-  }
-
-  private async verify(token: string): Promise<LogtoUser> {
-    const ticket = this.tokenCache.ticket();
-    const { user, kid } = await this.verifier.verify(token); // the one pipeline, shared with the passport strategy
-    this.tokenCache.remember(token, user, kid, ticket); // reached only by a token that passed every check
-    return user;
+  /**
+   * Header -> token -> user. A cache hit is served at once (its lookup costs less than remembering it);
+   * a miss is verified once per request or connection, its outcome (refusals included) remembered for it
+   * only (see SharedVerifications), and once at a time per token, with the passport strategy's (the cache's).
+   */
+  private authenticateOnce(request: AuthRequest): LogtoUser | Promise<LogtoUser> {
+    const token = bearerTokenOf(readAuthorizationHeader(request));
+    return (
+      this.tokenCache.get(token) ??
+      // the one pipeline, shared with the passport strategy
+      this.verifications.forRequest(request, () => this.tokenCache.verifyOnce(token, () => this.verifier.verify(token)))
+    );
   }
 
   // Fail closed: a fault in verification refuses the request; it never lets it through or becomes a 500.

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /**
- * The verified-token cache of this module instance (shared by every `LogtoAuthGuard` instance), as far as
- * an application needs it: to forget every verified token, so that the next request with each is verified
- * in full again (for example after revoking tokens at Logto).
+ * The verified-token cache of this module instance (shared by every `LogtoAuthGuard` instance and by
+ * `AuthGuard('logto')`), as far as an application needs it: to forget every verified token, so that the
+ * next request with each is verified in full again (for example after revoking tokens at Logto).
  *
  * @example
  * @Injectable()

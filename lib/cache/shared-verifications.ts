@@ -7,8 +7,9 @@ import { LogtoUser } from '../interfaces/logto-user.interface';
  * aliased fields, or a burst of Socket.IO messages, runs the guard (and a full signature check) once
  * per field or message, with a bad token as cheaply as with a good one.
  *
- * - Per request (or per Socket.IO connection): the first outcome is remembered, refusals included, and
- *   every later guard call on the same request object gets it. Keyed weakly by the request object, so it
+ * - Per request (or per Socket.IO connection): the first verification's outcome is remembered, refusals
+ *   included, and every later guard call on the same request object that finds no verified-token cache
+ *   hit gets it (a hit is served first: looking it up costs less than remembering it). Keyed weakly by the request object, so it
  *   lives exactly as long as the request or the connection, and one request's outcome never serves another.
  * - Per token: callers verifying the same token at the same time share one verification; the entry is
  *   removed as soon as it settles (the verified-token cache then serves successes).

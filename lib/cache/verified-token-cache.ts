@@ -5,6 +5,7 @@ import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
 import { monotonicNow } from '../keys/monotonic-clock';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 import { LogtoAuthCounters } from '../logto-auth.counters';
+import { SharedVerifications } from './shared-verifications';
 
 interface CacheEntry {
   /** The whole token: an entry serves exactly this string and no other. */
@@ -16,10 +17,15 @@ interface CacheEntry {
   readonly expiresAt: number;
   /** Monotonic milliseconds: the TTL or the key set's max age, whichever comes first. */
   readonly endsAt: number;
+  /** Served since eviction last passed it over: it gets a second chance (see `evictOverflow`). */
+  used: boolean;
 }
 
 /** Taken before a verification starts, so that a key removed while it ran keeps its result out. */
 export type CacheTicket = number;
+
+/** A full verification of one token: the user, and the kid of the key that checked its signature. */
+type FullVerification = () => Promise<{ user: LogtoUser; kid: string | undefined }>;
 
 // Hashing a whole ~750-character token costs more than the rest of a hit; the last characters of a
 // signature are as distinct as the token itself, so they index the map, and the whole token must match.
@@ -36,9 +42,10 @@ export const MAX_CACHED_TOKEN_CHARACTERS = 16 * 1024 * 1024;
 /**
  * Remembers the `LogtoUser` of tokens that passed every check, keyed by the exact token string, so the
  * same token sent again skips decoding, passport and the signature check. One instance per module,
- * shared by every `LogtoAuthGuard` instance. Bounded (LRU) by entries and by characters (tokens over 4 KiB
- * are never stored), never past the token's `exp` (wall clock), the TTL or the key set's max age (monotonic
- * clock), and emptied of a key's entries as soon as a JWKS refresh shows that key removed or replaced.
+ * shared by every `LogtoAuthGuard` instance and the passport strategy (`AuthGuard('logto')`). Bounded
+ * (second chance, close to LRU) by entries and by characters (tokens over 4 KiB are never stored), never
+ * past the token's `exp` (wall clock), the TTL or the key set's max age (monotonic clock), and emptied of a
+ * key's entries as soon as a JWKS refresh shows that key removed or replaced.
  * Only successes are stored: a refused token is checked in full every time.
  *
  * @example
@@ -47,12 +54,14 @@ export const MAX_CACHED_TOKEN_CHARACTERS = 16 * 1024 * 1024;
  */
 @Injectable()
 export class VerifiedTokenCache {
-  // A Map iterates in insertion order: re-inserting on every hit keeps the least recently used first.
+  // A Map iterates in insertion order: the oldest entry is first. A hit only marks its entry `used`: moving it
+  // to the back (a Map delete and set) would cost more than the rest of a hit.
   private readonly entries = new Map<string, CacheEntry>(); // by indexOf(token)
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private removals = 0;
   private characters = 0;
+  private readonly inFlight = new SharedVerifications(); // by token only: concurrent misses share one verification
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions,
@@ -62,6 +71,27 @@ export class VerifiedTokenCache {
     this.maxEntries = options.tokenCache ? options.tokenCache.maxEntries : 0;
     this.ttlMs = options.tokenCache ? options.tokenCache.ttlMs : 0;
     keys.onKeysRemoved((kids) => this.dropKeys(kids));
+  }
+
+  /**
+   * The user of `token`: the one remembered, else the one `verify` gives (run once for every concurrent
+   * caller of the token), remembered only once it has passed every check; a refusal is never remembered.
+   * `LogtoAuthGuard` and the passport strategy both go through here, so they share hits and misses.
+   */
+  userOf(token: string, verify: FullVerification): LogtoUser | Promise<LogtoUser> {
+    return this.get(token) ?? this.verifyOnce(token, verify);
+  }
+
+  /** After a miss (`get`): `verify`, run once for every concurrent caller of `token`, remembered once it passed. */
+  verifyOnce(token: string, verify: FullVerification): Promise<LogtoUser> {
+    return this.inFlight.forToken(token, () => this.verifyAndRemember(token, verify));
+  }
+
+  private async verifyAndRemember(token: string, verify: FullVerification): Promise<LogtoUser> {
+    const ticket = this.ticket(); // before: a key removed while `verify` runs keeps its result out
+    const { user, kid } = await verify();
+    this.remember(token, user, kid, ticket); // reached only by a token that passed every check
+    return user;
   }
 
   /** The user verified earlier for exactly this token, if its entry is still alive. */
@@ -75,13 +105,12 @@ export class VerifiedTokenCache {
     const index = indexOf(token);
     const entry = this.entries.get(index);
     if (entry === undefined || entry.token !== token) return undefined;
-    this.entries.delete(index);
     // RFC 9068 §4 / RFC 7519 §4.1.4: never serve a token at or past its exp, whatever the TTL says.
     if (Date.now() >= entry.expiresAt || monotonicNow() >= entry.endsAt) {
-      this.characters -= token.length;
+      this.delete(index);
       return undefined;
     }
-    this.entries.set(index, entry);
+    entry.used = true;
     return entry.user;
   }
 
@@ -103,11 +132,9 @@ export class VerifiedTokenCache {
     if (expiresAt <= Date.now() || endsAt <= now) return;
     const index = indexOf(token);
     this.delete(index);
-    this.entries.set(index, { token, user, kid, expiresAt, endsAt });
+    this.entries.set(index, { token, user, kid, expiresAt, endsAt, used: false });
     this.characters += token.length;
-    while (this.entries.size > this.maxEntries || this.characters > MAX_CACHED_TOKEN_CHARACTERS) {
-      this.delete(this.entries.keys().next().value as string); // the least recently used
-    }
+    this.evictOverflow();
   }
 
   /** How many tokens are remembered now (expired entries are counted until they are next looked up). */
@@ -125,6 +152,21 @@ export class VerifiedTokenCache {
     if (entry === undefined) return;
     this.entries.delete(index);
     this.characters -= entry.token.length;
+  }
+
+  // Second chance (the CLOCK algorithm): the oldest entry is forgotten, unless it was served since it was last
+  // passed over; then it goes to the back, unmarked. So a token in use is kept, as least-recently-used would.
+  private evictOverflow(): void {
+    while (this.entries.size > this.maxEntries || this.characters > MAX_CACHED_TOKEN_CHARACTERS) {
+      const [index, oldest] = this.entries.entries().next().value as [string, CacheEntry];
+      this.entries.delete(index);
+      if (oldest.used) {
+        oldest.used = false;
+        this.entries.set(index, oldest);
+      } else {
+        this.characters -= oldest.token.length;
+      }
+    }
   }
 
   // A removed key may have been withdrawn because it leaked: what it verified is no longer trusted.

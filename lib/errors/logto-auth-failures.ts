@@ -86,9 +86,10 @@ export const LOGTO_AUTH_FAILURES = {
     status: HttpStatus.FORBIDDEN,
     code: C.ExecutionContextNotSupported,
     description:
-      'LogtoAuthGuard authenticates HTTP, GraphQL and Socket.IO requests only; mark this handler @Public() to serve it.',
+      'LogtoAuthGuard authenticates HTTP, GraphQL (subscriptions over graphql-ws), Socket.IO and ws gateway requests only; add another context type with LogtoAuthContexts.use(), or mark this handler @Public() to serve it.',
   },
-  // Fail closed: a subscription outlives its token, and nothing ends the stream at `exp` yet (issue 14).
+  // Fail closed: a subscription outlives its token, and only a graphql-ws connection verified as it opened
+  // has its stream ended at `exp` (issue 14).
   graphql_subscription_not_supported: {
     status: HttpStatus.FORBIDDEN,
     code: C.ExecutionContextNotSupported,

@@ -95,7 +95,7 @@ export type LogtoWarmUp = false | 'warn' | 'fail';
 
 /** Bounds of the verified-token cache (option `tokenCache`). */
 export interface LogtoTokenCacheOptions {
-  /** Most tokens remembered at once; the least recently used is forgotten first. Default 10000. */
+  /** Most tokens remembered at once; when full, one not served since the last eviction pass is forgotten first (second chance, close to least-recently-used). Default 10000. */
   maxEntries?: number;
   /** Milliseconds a verified token is remembered at most (never past its `exp`). Default 300000. */
   ttlMs?: number;

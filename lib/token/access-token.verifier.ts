@@ -8,6 +8,7 @@ import { IssuerKeyResolvers } from '../keys/issuer-key-resolvers';
 import { LogtoAuthCounters } from '../logto-auth.counters';
 import { LogtoAccessTokenClaims, LogtoUser } from '../interfaces/logto-user.interface';
 import { assertAccessTokenRules } from './access-token.rules';
+import { assertBearerTokenForm } from './bearer-token';
 import { decodeJws } from './decode-jws';
 import { toLogtoUser } from './to-logto-user';
 
@@ -30,7 +31,7 @@ const ECDSA_SIGNATURE_BYTES: Partial<Record<LogtoSigningAlgorithm, number>> = { 
 
 /**
  * Verifies a Logto access token, the one pipeline behind `LogtoAuthGuard` and the passport strategy:
- * JWS shape -> header rules -> issuer picks the tenant -> audience -> lifetime (no network yet)
+ * b64token form -> JWS shape -> header rules -> issuer picks the tenant -> audience -> lifetime (no network yet)
  * -> key by kid (JWKS) -> signature -> verified claims -> `LogtoUser`. Refuses with `LogtoAuthException`.
  * Every claim rule is in `access-token.rules.ts`.
  */
@@ -43,6 +44,7 @@ export class AccessTokenVerifier {
   ) {}
 
   async verify(token: string): Promise<VerifiedAccessToken> {
+    assertBearerTokenForm(token); // the header's last rule, here so that a cache hit skips it (see bearerTokenOf)
     this.counters.countVerification(); // LogtoAuthGuard's misses and AuthGuard('logto') alike
     const { header, payload } = decodeJws(token);
     assertAccessTokenRules('header', header, this.options);

@@ -26,19 +26,25 @@ export function readAuthorizationHeader(request: AuthorizationSource): string | 
 }
 
 /**
- * `Bearer <token>` -> token, or the precise reason it is not one. The scheme is case-insensitive
- * (RFC 9110 §11.1) and one or more spaces may follow it; nothing else may.
+ * `Bearer <token>` -> the token's text, or the precise reason it is not one. The scheme is case-insensitive
+ * (RFC 9110 §11.1) and one or more spaces may follow it. The token's own characters are checked by
+ * `assertBearerTokenForm`, the first rule of a verification: a token found in the verified-token cache
+ * passed it when it was verified, so a cache hit need not scan it again.
  */
-export function extractBearerToken(header: string | undefined): string {
+export function bearerTokenOf(header: string | undefined): string {
   if (!header) throw new LogtoAuthException('header_missing');
   if (header.slice(0, 6).toLowerCase() !== 'bearer' || TCHAR.test(header.charAt(6))) {
     throw new LogtoAuthException('scheme_not_bearer');
   }
   let start = 6;
   while (header.charCodeAt(start) === 0x20) start++;
-  const token = header.slice(start);
-  if (start === 6 || !B64TOKEN.test(token)) throw new LogtoAuthException('invalid_header_format');
-  return token;
+  if (start === 6) throw new LogtoAuthException('invalid_header_format');
+  return header.slice(start);
+}
+
+/** RFC 6750 §2.1: the token is one b64token, nothing else (no second word, no comma, no control character). */
+export function assertBearerTokenForm(token: string): void {
+  if (!B64TOKEN.test(token)) throw new LogtoAuthException('invalid_header_format');
 }
 
 function countAuthorizationHeaders(rawHeaders: readonly string[]): number {

@@ -24,10 +24,15 @@ export function decodeJws(token: string): DecodedJws {
   return { header: parseJsonObject(parts[0]), payload: parseJsonObject(parts[1]) };
 }
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// The bits the last character carries beyond the data, by length % 4 (1 is never a whole number of bytes).
+const SPARE_BITS_MASK = [0, -1, 0b1111, 0b11];
+
 // RFC 4648 §3.5: unused trailing bits must be zero. Without this, several strings decode to the same
 // bytes, so one signed token would have many spellings (and a verifier would accept all of them).
 function isCanonicalBase64Url(part: string): boolean {
-  return BASE64URL.test(part) && part.length % 4 !== 1 && Buffer.from(part, 'base64url').toString('base64url') === part;
+  const mask = SPARE_BITS_MASK[part.length % 4];
+  return BASE64URL.test(part) && mask !== -1 && (ALPHABET.indexOf(part.charAt(part.length - 1)) & mask) === 0;
 }
 
 function parseJsonObject(segment: string): Record<string, unknown> {

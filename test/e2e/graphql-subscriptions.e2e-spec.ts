@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { CurrentUser, LogtoAuthGuard, LogtoAuthModule, Scopes } from '../../lib';
 import { ConnectionExpiry } from '../../lib/context/auth-connection';
 import { AccessTokenVerifier } from '../../lib/token/access-token.verifier';
+import { LOGTO_AUTH_FAILURES } from '../../lib/errors/logto-auth-failures';
 import { createTestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
 import { RecordingLogger } from '../helpers/recording-logger';
@@ -26,6 +27,7 @@ const TYPE_DEFS = /* GraphQL */ `
 `;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const BANNED_SUB = 'banned-user';
 
 async function* once<T>(value: T) {
   yield value;
@@ -110,7 +112,14 @@ describe.each(ADAPTERS.flatMap((adapter) => Object.keys(CONTEXTS).map((name) => 
       app = await createTestApp(adapter, {
         // clockTolerance 0: the connection closes at exp itself.
         imports: [
-          LogtoAuthModule.forRoot({ endpoint: jwks.endpoint, audience: TEST_AUDIENCE, clockTolerance: 0 }),
+          // jwksCooldownMs 0: a token with an unknown kid fetches the JWKS at once (the outage tests).
+          LogtoAuthModule.forRoot({
+            endpoint: jwks.endpoint,
+            audience: TEST_AUDIENCE,
+            clockTolerance: 0,
+            jwksCooldownMs: 0,
+            validate: (user) => user.sub !== BANNED_SUB, // the application's own rule
+          }),
           GraphQLModule.forRootAsync<ApolloDriverConfig>({
             driver: ApolloDriver,
             inject: [LogtoAuthGuard],
@@ -182,6 +191,37 @@ describe.each(ADAPTERS.flatMap((adapter) => Object.keys(CONTEXTS).map((name) => 
       expect(await closed).toEqual({ code: 4401, reason: code });
       expect(events).toEqual([{ failed: expect.objectContaining({ code: 4401, reason: code }) }]);
       expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+    });
+
+    it("refuses a connection whose token passes but the validate option refuses: closed with 4403 and the module's code", async () => {
+      const { code } = LOGTO_AUTH_FAILURES.validation_failed;
+      const { client, closed } = connect({ authorization: `Bearer ${token({ sub: BANNED_SUB })}` });
+      const events = await run(client, 'subscription { whoami }');
+      expect(await closed).toEqual({ code: 4403, reason: code });
+      expect(events).toEqual([{ failed: expect.objectContaining({ code: 4403, reason: code }) }]);
+      expect(logger.entries.filter((entry) => entry.level === 'error')).toEqual([]);
+      // the same app lets another user's connection in
+      expect(await run(connect({ authorization: `Bearer ${token()}` }).client, 'subscription { whoami }')).toEqual([{ data: { whoami: 'user-1' } }]);
+    });
+
+    it.each([
+      ['answers 500', async () => jwks.set({ kind: 'status', status: 500 }), async () => undefined],
+      ['is stopped', () => jwks.stop(), () => jwks.restart()],
+    ])('closes a connection with 1013 auth.jwks_unavailable while the JWKS %s and the key is unknown', async (_name, breakJwks, repair) => {
+      const { code } = LOGTO_AUTH_FAILURES.jwks_unavailable;
+      const rotated = signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer }); // a kid the module has not seen
+      await breakJwks();
+      try {
+        const { client, closed } = connect({ authorization: `Bearer ${rotated}` });
+        const events = await run(client, 'subscription { whoami }');
+        expect(await closed).toEqual({ code: 1013, reason: code });
+        expect(events).toEqual([{ failed: expect.objectContaining({ code: 1013, reason: code }) }]);
+        // a known key keeps verifying from the last good key set
+        expect(await run(connect({ authorization: `Bearer ${token()}` }).client, 'subscription { whoami }')).toEqual([{ data: { whoami: 'user-1' } }]);
+      } finally {
+        await repair();
+        jwks.setKeys([key.jwk]);
+      }
     });
 
     it('ends the stream at exp: the connection is closed with 4401 invalid_token', async () => {

@@ -2,8 +2,8 @@ import { Controller, Get, INestApplication, Injectable, UnauthorizedException, U
 import { AuthGuard } from '@nestjs/passport';
 import passport, { Strategy } from 'passport';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CurrentUser, LogtoAuthException, LogtoAuthModule, LogtoAuthModuleOptions, LogtoUser } from '../../lib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CurrentUser, LogtoAuthCounters, LogtoAuthException, LogtoAuthGuard, LogtoAuthModule, LogtoAuthModuleOptions, LogtoTokenCache, LogtoUser } from '../../lib';
 import { verificationsSince } from '../helpers/verifications-since';
 import { LOGTO_AUTH_FAILURES, LogtoAuthFailure } from '../../lib/errors/logto-auth-failures';
 import { createTestKey, TestKey } from '../helpers/keys';
@@ -59,6 +59,12 @@ class PassportController {
   @Get('unguarded')
   unguarded() {
     return { ok: true };
+  }
+
+  @Get('guard')
+  @UseGuards(LogtoAuthGuard)
+  guard(@CurrentUser() user: LogtoUser) {
+    return { sub: user.sub };
   }
 }
 
@@ -144,11 +150,11 @@ describe.each(ADAPTERS)("AuthGuard('logto') with global: false over %s", (adapte
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { sub: 'user-1', scopes: ['read:documents'] } });
   });
 
-  it('counts each of its verifications in LogtoAuthCounters, as the global guard does', async () => {
+  it('counts its verifications and cache lookups in LogtoAuthCounters, as the global guard does', async () => {
     const verified = verificationsSince(api.app);
     const token = api.token({ scope: 'read:documents' });
     for (let i = 0; i < 2; i++) expect((await api.get('/logto', { authorization: `Bearer ${token}` })).status).toBe(200);
-    expect(verified()).toBe(2); // no token cache on this path: each request is a full verification
+    expect(verified()).toBe(1); // the second request is a hit of the verified-token cache
   });
 
   it('guards only where it is applied (no global guard)', async () => {
@@ -201,6 +207,90 @@ describe.each(ADAPTERS)("AuthGuard('logto') while the JWKS is down over %s", (ad
       const res = await api.get(path, { authorization: `Bearer ${api.token()}` });
       expectModuleRefusal(res, 'jwks_unavailable');
     }
+  });
+});
+
+describe.each(ADAPTERS)("AuthGuard('logto') and the verified-token cache over %s", (adapter) => {
+  // One app at a time: the controller's AuthGuard('logto') names passport's one strategy of that name.
+  let api: PassportApp | undefined;
+  async function start(options: Partial<LogtoAuthModuleOptions> = {}): Promise<PassportApp> {
+    api = await startPassportApp(adapter, options);
+    return api;
+  }
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+
+  /** What the module counted from now on: full verifications and cache hits. */
+  function countsSince(target: PassportApp): () => { verifications: number; cacheHits: number } {
+    const counters = target.app.get(LogtoAuthCounters);
+    const start = counters.snapshot();
+    return () => ({ verifications: counters.verifications - start.verifications, cacheHits: counters.cacheHits - start.cacheHits });
+  }
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('verifies a repeated token once: the next requests are cache hits', async () => {
+    const app = await start();
+    const counts = countsSince(app);
+    const token = app.token({ scope: 'read:documents' });
+    for (let i = 0; i < 3; i++) {
+      const res = await app.get('/logto', bearer(token));
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { sub: 'user-1', scopes: ['read:documents'] } });
+    }
+    expect(counts()).toEqual({ verifications: 1, cacheHits: 2 });
+  });
+
+  it('shares verified tokens with LogtoAuthGuard of the same module, both ways', async () => {
+    const app = await start();
+    const counts = countsSince(app);
+    const first = app.token({ jti: 'strategy-first' });
+    expect((await app.get('/logto', bearer(first))).status).toBe(200);
+    expect((await app.get('/guard', bearer(first))).body).toEqual({ sub: 'user-1' }); // @UseGuards(LogtoAuthGuard): a hit
+    const second = app.token({ jti: 'guard-first' });
+    expect((await app.get('/guard', bearer(second))).status).toBe(200);
+    expect((await app.get('/logto', bearer(second))).body).toEqual({ sub: 'user-1', scopes: ['read:documents'] }); // AuthGuard('logto'): a hit
+    expect(counts()).toEqual({ verifications: 2, cacheHits: 2 });
+  });
+
+  it('shares verified tokens with the global LogtoAuthGuard: a token it verified is a hit for the strategy', async () => {
+    const app = await start({ global: true });
+    const counts = countsSince(app);
+    const token = app.token();
+    expect((await app.get('/unguarded', bearer(token))).status).toBe(200); // the global guard verifies it
+    // the global guard, then the strategy behind it, find it in the cache
+    expect((await app.get('/logto', bearer(token))).body).toEqual({ sub: 'user-1', scopes: ['read:documents'] });
+    expect(counts()).toEqual({ verifications: 1, cacheHits: 2 });
+  });
+
+  it('with tokenCache: false, verifies every request in full', async () => {
+    const app = await start({ tokenCache: false });
+    const counts = countsSince(app);
+    const token = app.token();
+    for (let i = 0; i < 3; i++) expect((await app.get('/logto', bearer(token))).status).toBe(200);
+    expect(counts()).toEqual({ verifications: 3, cacheHits: 0 });
+    expect(app.app.get(LogtoTokenCache).size).toBe(0);
+  });
+
+  it('never remembers a refused token: a second request is verified again, and refused again', async () => {
+    const app = await start();
+    const counts = countsSince(app);
+    const refused = app.token({ sub: undefined }); // signed by a known key, refused after the signature
+    for (let i = 0; i < 2; i++) expectModuleRefusal(await app.get('/precise', bearer(refused)), 'invalid_claims');
+    expect(counts()).toEqual({ verifications: 2, cacheHits: 0 });
+    expect(app.app.get(LogtoTokenCache).size).toBe(0);
+  });
+
+  it('verifies in full again after LogtoTokenCache.clear()', async () => {
+    const app = await start();
+    const token = app.token();
+    expect((await app.get('/logto', bearer(token))).status).toBe(200);
+    const counts = countsSince(app);
+    expect((await app.get('/logto', bearer(token))).status).toBe(200);
+    expect(counts()).toEqual({ verifications: 0, cacheHits: 1 });
+    app.app.get(LogtoTokenCache).clear();
+    expect((await app.get('/logto', bearer(token))).status).toBe(200);
+    expect(counts()).toEqual({ verifications: 1, cacheHits: 1 });
   });
 });
 

@@ -57,7 +57,7 @@ describe('a TCP microservice behind the global guard', () => {
     await expect(firstValueFrom(client.send('documents.count', {}))).rejects.toEqual({
       status: 'error',
       code: 'auth.execution_context_not_supported',
-      message: 'LogtoAuthGuard authenticates HTTP, GraphQL and Socket.IO requests only; mark this handler @Public() to serve it.',
+      message: 'LogtoAuthGuard authenticates HTTP, GraphQL (subscriptions over graphql-ws), Socket.IO and ws gateway requests only; add another context type with LogtoAuthContexts.use(), or mark this handler @Public() to serve it.',
     });
     expect(jwks.requests).toBe(0);
   });

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { reasonOf } from '../helpers/reason-of';
-import { extractBearerToken, readAuthorizationHeader } from '../../lib/token/bearer-token';
+import { assertBearerTokenForm, bearerTokenOf, readAuthorizationHeader } from '../../lib/token/bearer-token';
 
-describe('extractBearerToken', () => {
+// The header rules in the order a request meets them: the scheme and separator, then (first step of a
+// verification, skipped by a cache hit) the token's b64token form.
+function extractBearerToken(header: string | undefined): string {
+  const token = bearerTokenOf(header);
+  assertBearerTokenForm(token);
+  return token;
+}
+
+describe('bearerTokenOf, then assertBearerTokenForm', () => {
   it.each([
     ['Bearer abc.def.ghi', 'abc.def.ghi'],
     ['bearer abc', 'abc'],
