@@ -17,7 +17,7 @@ export async function checkUnknownKidSingleFlight(
 ) {
   jwks.setKeys(keys);
   jwks.resetCount();
-  const result = await driver.run({ url: app.url, mode: 'pool', tokensFile, cursor: 0, connections: 1_000, amount: 1_000 });
+  const result = await driver.run({ url: app.url(), mode: 'pool', tokensFile, cursor: 0, connections: 1_000, amount: 1_000 });
   return { requests: result.requests, non2xx: result.non2xx + result.errors, jwksRequests: jwks.requests, strayJwksRequests: jwks.strayRequests.length };
 }
 
@@ -29,11 +29,11 @@ export async function checkUnknownKidSingleFlight(
 export async function checkMemory(config: BenchAppConfig, driver: LoadDriver, tokensFile: string, repeatedFile: string, tokens: number) {
   const app = await AppProcess.start(config);
   try {
-    await driver.run({ url: app.url, mode: 'repeated', tokensFile: repeatedFile, cursor: 0, connections: 10, amount: 2_000 });
+    await driver.run({ url: app.url(), mode: 'repeated', tokensFile: repeatedFile, cursor: 0, connections: 10, amount: 2_000 });
     const baseline = await app.heapUsed();
-    const fill = await driver.run({ url: app.url, mode: 'pool', tokensFile, cursor: 0, connections: 10, amount: config.cacheMaxEntries });
+    const fill = await driver.run({ url: app.url(), mode: 'pool', tokensFile, cursor: 0, connections: 10, amount: config.cacheMaxEntries });
     const full = await app.heapUsed();
-    const rest = await driver.run({ url: app.url, mode: 'pool', tokensFile, cursor: fill.tokensUsed, connections: 10, amount: tokens - fill.tokensUsed });
+    const rest = await driver.run({ url: app.url(), mode: 'pool', tokensFile, cursor: fill.tokensUsed, connections: 10, amount: tokens - fill.tokensUsed });
     const end = await app.heapUsed();
     const counters = await app.counters();
     const growthWhenFullMB = (full - baseline) / MB;

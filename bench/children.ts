@@ -2,7 +2,7 @@ import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BenchAppConfig } from './apps/bench-app-config';
+import { BENCH_PATH, BenchAppConfig } from './apps/bench-app-config';
 import { AppReply, AppRequest, LoadRequest, LoadResult } from './ipc';
 import { SignJob } from './sign-worker';
 
@@ -51,8 +51,14 @@ function ask<T extends { type: string }>(child: ChildProcess, message: object, r
 export class AppProcess {
   private constructor(
     private readonly child: ChildProcess,
-    readonly url: string,
+    /** `http://127.0.0.1:<port>`, no path. */
+    readonly origin: string,
   ) {}
+
+  /** The address of one of the app's routes (`GET /documents` by default). */
+  url(path: string = BENCH_PATH): string {
+    return `${this.origin}${path}`;
+  }
 
   /** `cpuProfileDir`: run the app under `node --cpu-prof`; the profile is written when it stops. */
   static async start(config: BenchAppConfig, cpuProfileDir?: string): Promise<AppProcess> {
@@ -66,15 +72,26 @@ export class AppProcess {
       child.once('message', (reply: AppReply) => (reply.type === 'ready' ? resolve(reply) : reject(new Error('bad reply'))));
       child.once('exit', (code) => reject(new Error(`${config.app} app exited (${code}) during start-up`)));
     });
-    return new AppProcess(child, `http://127.0.0.1:${ready.port}/documents`);
+    return new AppProcess(child, `http://127.0.0.1:${ready.port}`);
   }
 
   async heapUsed(): Promise<number> {
     return (await ask<AppReply & { type: 'heap' }>(this.child, { type: 'heap' } satisfies AppRequest, 'heap')).heapUsed;
   }
 
+  /** CPU time, the module's counters, and the event-loop delay since the previous call (which it resets). */
   counters(): Promise<AppReply & { type: 'counters' }> {
     return ask(this.child, { type: 'counters' } satisfies AppRequest, 'counters');
+  }
+
+  /** Starts the app's own V8 profiler (`node:inspector`), so a profile covers a measured window only. */
+  async startProfile(intervalMicroseconds: number): Promise<void> {
+    await ask(this.child, { type: 'profile-start', intervalMicroseconds } satisfies AppRequest, 'profile-started');
+  }
+
+  /** Stops it; the app writes the `.cpuprofile` to `file`. */
+  async stopProfile(file: string): Promise<void> {
+    await ask(this.child, { type: 'profile-stop', file } satisfies AppRequest, 'profile-stopped');
   }
 
   /** Closes the app and waits for its exit (a profile is written only on a normal exit). */

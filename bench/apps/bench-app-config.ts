@@ -9,7 +9,7 @@ export interface BenchAppConfig {
   readonly cacheMaxEntries: number;
 }
 
-export type BenchAppName = 'unguarded' | 'logto-module' | 'passport-recipe' | 'jose-guard';
+export type BenchAppName = 'unguarded' | 'empty-guard' | 'logto-module' | 'passport-recipe' | 'jose-guard';
 
 /**
  * The route every app serves: GET /documents, answered with the caller's `sub` by the same handler
@@ -19,8 +19,9 @@ export interface BenchRequest {
   readonly user?: { readonly sub?: string };
 }
 
-
 export const BENCH_PATH = '/documents';
+/** The logto-module app only: the same handler as `BENCH_PATH` without `@Scopes` (the token is still verified). */
+export const UNSCOPED_PATH = '/unscoped';
 export const REQUIRED_SCOPE = 'read:documents';
 
 /** Injection token of the `BenchAppConfig` in the apps' own providers. */

@@ -40,7 +40,7 @@ class DocumentsController {
 @Module({})
 class JoseGuardAppModule {}
 
-/** Row 5: the guard of Logto's API-protection guide for Node, written as a Nest guard. */
+/** The guard of Logto's API-protection guide for Node, written as a Nest guard. */
 export function joseGuardApp(config: BenchAppConfig): DynamicModule {
   return {
     module: JoseGuardAppModule,

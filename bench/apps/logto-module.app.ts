@@ -11,10 +11,22 @@ class DocumentsController {
   }
 }
 
+/** The same handler without `@Scopes`: the global guard still verifies the token, and checks no scope. */
+@Controller('unscoped')
+class UnscopedController {
+  @Get()
+  list(@Req() request: BenchRequest) {
+    return { sub: request.user?.sub ?? 'anonymous' };
+  }
+}
+
 @Module({})
 class LogtoModuleAppModule {}
 
-/** Rows 2 and 3: this module, as its README configures it, with a scope on the route. */
+/**
+ * This module, as its README configures it (the global guard): `GET /documents` with a scope on the
+ * route, and `GET /unscoped` without, so that the scope check is measured side by side.
+ */
 export function logtoModuleApp(config: BenchAppConfig): DynamicModule {
   return {
     module: LogtoModuleAppModule,
@@ -28,6 +40,6 @@ export function logtoModuleApp(config: BenchAppConfig): DynamicModule {
         jwksCooldownMs: 1_000,
       }),
     ],
-    controllers: [DocumentsController],
+    controllers: [DocumentsController, UnscopedController],
   };
 }

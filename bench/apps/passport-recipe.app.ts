@@ -34,7 +34,7 @@ class DocumentsController {
 @Module({})
 class PassportRecipeAppModule {}
 
-/** Row 4: `AuthGuard('jwt')` + passport-jwt + jwks-rsa, as most NestJS tutorials write it. */
+/** `AuthGuard('jwt')` + passport-jwt + jwks-rsa, as most NestJS tutorials write it. */
 export function passportRecipeApp(config: BenchAppConfig): DynamicModule {
   return {
     module: PassportRecipeAppModule,

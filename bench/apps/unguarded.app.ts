@@ -12,7 +12,7 @@ class UnguardedController {
 @Module({})
 class UnguardedAppModule {}
 
-/** Row 1: no guard at all, the ceiling of the HTTP stack; the same handler as every guarded app. */
+/** No guard at all, the ceiling of the HTTP stack; the same handler as every guarded app. */
 export function unguardedApp(): DynamicModule {
   return { module: UnguardedAppModule, controllers: [UnguardedController] };
 }

@@ -1,7 +1,8 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BenchAppConfig, BenchAppName } from '../../bench/apps/bench-app-config';
+import { BENCH_PATH, BenchAppConfig, BenchAppName, UNSCOPED_PATH } from '../../bench/apps/bench-app-config';
+import { emptyGuardApp } from '../../bench/apps/empty-guard.app';
 import { joseGuardApp } from '../../bench/apps/jose-guard.app';
 import { logtoModuleApp } from '../../bench/apps/logto-module.app';
 import { passportRecipeApp } from '../../bench/apps/passport-recipe.app';
@@ -13,6 +14,7 @@ import { ADAPTERS, createTestApp } from '../helpers/test-app';
 
 const APPS: [BenchAppName, (config: BenchAppConfig) => DynamicModule][] = [
   ['unguarded', unguardedApp],
+  ['empty-guard', emptyGuardApp],
   ['logto-module', logtoModuleApp],
   ['passport-recipe', passportRecipeApp],
   ['jose-guard', joseGuardApp],
@@ -38,16 +40,37 @@ describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
 
   it.each(APPS.map(([name]) => name))('%s answers a valid ES384 token with 200', async (name) => {
     const token = signAccessToken({ key, issuer: jwks.issuer, claims: { sub: 'bench-user' } });
-    const res = await request(apps.get(name)!.getHttpServer()).get('/documents').set('Authorization', `Bearer ${token}`);
+    const res = await request(apps.get(name)!.getHttpServer()).get(BENCH_PATH).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ sub: name === 'unguarded' ? 'anonymous' : 'bench-user' });
+    expect(res.body).toEqual({ sub: name === 'unguarded' || name === 'empty-guard' ? 'anonymous' : 'bench-user' });
   });
 
-  it('logto-module refuses a request without a token, with the error contract', async () => {
-    const res = await request(apps.get('logto-module')!.getHttpServer()).get('/documents');
+  it('logto-module answers the same token with 200 on its route without @Scopes', async () => {
+    const token = signAccessToken({ key, issuer: jwks.issuer, claims: { sub: 'bench-user' } });
+    const res = await request(apps.get('logto-module')!.getHttpServer()).get(UNSCOPED_PATH).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ sub: 'bench-user' });
+  });
+
+  it.each([BENCH_PATH, UNSCOPED_PATH])('logto-module refuses a request without a token on %s, with the error contract', async (path) => {
+    const res = await request(apps.get('logto-module')!.getHttpServer()).get(path);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('auth.authorization_header_missing');
     expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+  });
+
+  it('logto-module checks the scope on its @Scopes route only', async () => {
+    const token = signAccessToken({ key, issuer: jwks.issuer, claims: { sub: 'bench-user', scope: 'write:documents' } });
+    const server = apps.get('logto-module')!.getHttpServer();
+    const scoped = await request(server).get(BENCH_PATH).set('Authorization', `Bearer ${token}`);
+    expect(scoped.status).toBe(403);
+    expect(scoped.body.code).toBe('insufficient_scope');
+    expect(scoped.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a scope this resource requires.", scope="read:documents"',
+    );
+    const unscoped = await request(server).get(UNSCOPED_PATH).set('Authorization', `Bearer ${token}`);
+    expect(unscoped.status).toBe(200);
+    expect(unscoped.body).toEqual({ sub: 'bench-user' });
   });
 
   // The recipes under comparison have no error contract: that they refuse at all is what matters here.
