@@ -122,7 +122,7 @@ describe('the origin of a function', () => {
     ['node:crypto', 'node:crypto', 'node crypto'],
     ['node:internal/crypto/sig', 'node:internal/crypto/sig', 'node crypto'],
     ['node:_http_server', 'node:_http_server', 'node internals'],
-    ['our lib/, compiled', `${ROOT}/.tmp/bench/lib/token/decode-jws.js`, 'nestjs-logto (lib/)'],
+    ['our lib/, compiled', `${ROOT}/.tmp/bench/lib/token/jws.decoder.js`, 'nestjs-logto (lib/)'],
     ['the bench, in a checkout under a lib/ folder', `${ROOT}/.tmp/bench/bench/apps/jose-guard.app.js`, 'bench harness (bench/, test/)'],
     ['a test helper', `${ROOT}/.tmp/bench/test/helpers/keys.js`, 'bench harness (bench/, test/)'],
     ['another package', `${ROOT}/node_modules/autocannon/lib/run.js`, 'other packages'],
@@ -139,7 +139,7 @@ describe('the location of a function', () => {
   it('is shortened to the package or the repository folder, with a 1-based line', () => {
     expect(locationOf(`${ROOT}/node_modules/jsonwebtoken/verify.js`, 20)).toBe('jsonwebtoken/verify.js:21');
     expect(locationOf(`${ROOT}/node_modules/jwks-rsa/node_modules/jose/dist/index.js`, 0)).toBe('jose/dist/index.js:1');
-    expect(locationOf(`${ROOT}/.tmp/bench/lib/token/decode-jws.js`, 28)).toBe('lib/token/decode-jws.js:29');
+    expect(locationOf(`${ROOT}/.tmp/bench/lib/token/jws.decoder.js`, 28)).toBe('lib/token/jws.decoder.js:29');
     expect(locationOf('node:_http_server', 340)).toBe('node:_http_server:341');
     expect(locationOf('file:///elsewhere/script.js', -1)).toBe('script.js');
     expect(locationOf('', 5)).toBe('');
