@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { BENCH_PATH, BenchAppConfig } from './apps/bench-app-config';
 import { AppReply, AppRequest, LoadRequest, LoadResult } from './ipc';
 import { SignJob } from './sign-worker';
+import type { MissBreakdown, MissBreakdownJob } from './miss-breakdown';
 
 const here = __dirname;
 
@@ -137,6 +138,17 @@ export function measureCryptoLimit(durationSeconds: number, privateKeyPem: strin
     child.once('message', (result: CryptoLimit) => resolve(result));
     child.once('exit', (code) => code !== 0 && reject(new Error(`crypto-limit exited (${code})`)));
     child.send({ durationSeconds, privateKeyPem, signingInput });
+  });
+}
+
+/** The miss breakdown (see miss-breakdown.ts), in a fresh process pinned to the apps' core. */
+export function measureMissBreakdown(job: MissBreakdownJob): Promise<MissBreakdown> {
+  const child = fork(join(here, 'miss-breakdown.js'));
+  pin(child, PINNING?.appCore);
+  return new Promise((resolve, reject) => {
+    child.once('message', (result: MissBreakdown) => resolve(result));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`miss-breakdown exited (${code})`)));
+    child.send(job);
   });
 }
 

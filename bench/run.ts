@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchAppName, UNSCOPED_PATH } from './apps/bench-app-config';
-import { AppProcess, LoadDriver, measureCryptoLimit, PINNING } from './children';
+import { AppProcess, LoadDriver, measureCryptoLimit, measureMissBreakdown, PINNING } from './children';
+import { formatMissBreakdown } from './miss-breakdown';
+import { TEST_AUDIENCE } from '../test/helpers/sign-token';
 import { bestOfRounds, formatMarkdown, formatTable, formatTargets, machine, medianOfRounds, RowFigures, Target } from './report';
 import { checkMemory, checkUnknownKidSingleFlight } from './checks';
 import { measureCacheLookup } from './cache-lookup';
@@ -13,8 +15,8 @@ const quick = process.argv.includes('--quick');
 // `--cpu-prof`: every app under test runs under `node --cpu-prof`; profiles land in bench/profiles/.
 const cpuProfileDir = process.argv.includes('--cpu-prof') ? join(__dirname, '../../../bench/profiles') : undefined;
 const SETTINGS = quick
-  ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000 }
-  : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000 };
+  ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000, breakdownTokens: 300 }
+  : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000, breakdownTokens: 1_000 };
 // Enough to keep the app's core saturated even when the driver's core is shared; fewer connections
 // measure the round trip more than the app (on this machine, 10 left the unguarded app 27% idle).
 const CONNECTIONS = 50;
@@ -77,6 +79,15 @@ async function main(): Promise<void> {
     await Promise.all([...apps.values()].map((app) => app.stop()));
     apps.clear();
     const memory = await checkMemory(fixture.config('logto-module', 10_000), driver, files.memory, files.repeated, SETTINGS.memoryTokens);
+    const missBreakdown = await measureMissBreakdown({
+      endpoint: jwks.endpoint,
+      issuer: jwks.issuer,
+      audience: TEST_AUDIENCE,
+      jwk: keys.es384.jwk,
+      tokensFile: files.pool,
+      tokens: SETTINGS.breakdownTokens,
+      rounds: SETTINGS.rounds,
+    });
 
     const rowFigures = Object.values(medians);
     const targets: Target[] = [
@@ -89,6 +100,7 @@ async function main(): Promise<void> {
     const rows = ROWS.map((row) => ({ label: row.label, figures: medians[row.id] }));
     console.log(`\n${formatTable(rows)}\n\n${formatSerialBound(bounds.medians, 'medians')}\n${formatSerialBound(bounds.bestRounds, 'best rounds')}`);
     console.log(`\n${formatTargets(targets)}\n\n${formatTargets(bestRoundTargets)}`);
+    console.log(`\n${formatMissBreakdown(missBreakdown)}`);
     console.log(`\ncache hit alone: ${JSON.stringify(cacheLookup)}\nunknown kid: ${JSON.stringify(unknownKid)}\nmemory: ${JSON.stringify(memory)}`);
     const after = machine();
     const results = {
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
       targets,
       bestRoundTargets,
       cacheLookup,
+      missBreakdown,
       unknownKid,
       memory,
     };
