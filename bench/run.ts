@@ -134,6 +134,9 @@ async function main(): Promise<void> {
       cursors.set(row.app!, (cursor + result.tokensUsed) % SETTINGS.poolSize);
       return result;
     };
+    // A full collection first: the garbage of the app's previous row (a miss row's cache churn) is not
+    // collected on this row's time. This row's own garbage is, during its warm-up and its window.
+    await app.heapUsed();
     await load(SETTINGS.warmupSeconds);
     const before = await app.counters(); // also resets the app's event-loop delay histogram
     const result = await load(SETTINGS.seconds);
