@@ -15,7 +15,7 @@ import { gatewayConnection, gatewayTransport } from './context/socket.connection
 import { assertOrganization } from './scopes/route-organization.rules';
 import { LogtoUserValidation } from './logto-user.validation';
 import { VerifiedTokenCache } from './cache/verified-token.cache';
-import { SharedVerifications } from './cache/shared-verifications.cache';
+import { RequestOutcomes } from './cache/request-outcomes.cache';
 import { LogtoAuthCounters } from './logto-auth.counters';
 
 /**
@@ -29,7 +29,7 @@ import { LogtoAuthCounters } from './logto-auth.counters';
 export class LogtoAuthGuard implements CanActivate {
   private readonly logger = new Logger('LogtoAuth');
   private readonly routeRules: RouteAuthRulesReader;
-  private readonly verifications = new SharedVerifications();
+  private readonly outcomes = new RequestOutcomes();
   private readonly connectionExpiry: ConnectionExpiry;
 
   /**
@@ -139,14 +139,14 @@ export class LogtoAuthGuard implements CanActivate {
   /**
    * Header -> token -> user. A cache hit is served at once (its lookup costs less than remembering it);
    * a miss is verified once per request or connection, its outcome (refusals included) remembered for it
-   * only (see SharedVerifications), and once at a time per token, with the passport strategy's (the cache's).
+   * only (see RequestOutcomes), and once at a time per token, with the passport strategy's (the cache's).
    */
   private authenticateOnce(request: AuthRequest): LogtoUser | Promise<LogtoUser> {
     const token = bearerTokenOf(readAuthorizationHeader(request));
     return (
       this.tokenCache.get(token) ??
       // the one pipeline, shared with the passport strategy
-      this.verifications.forRequest(request, () => this.tokenCache.verifyOnce(token, () => this.verifier.verify(token)))
+      this.outcomes.forRequest(request, () => this.tokenCache.verifyOnce(token, () => this.verifier.verify(token)))
     );
   }
 

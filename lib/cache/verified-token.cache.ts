@@ -5,7 +5,7 @@ import { IssuerKeyResolvers } from '../keys/issuer-key.resolvers';
 import { monotonicNow } from '../keys/monotonic-clock.util';
 import { LogtoUser } from '../interfaces/logto-user.interface';
 import { LogtoAuthCounters } from '../logto-auth.counters';
-import { SharedVerifications } from './shared-verifications.cache';
+import { InFlightVerifications } from './in-flight-verifications.cache';
 
 interface CacheEntry {
   /** The whole token: an entry serves exactly this string and no other. */
@@ -61,7 +61,7 @@ export class VerifiedTokenCache {
   private readonly ttlMs: number;
   private removals = 0;
   private characters = 0;
-  private readonly inFlight = new SharedVerifications(); // by token only: concurrent misses share one verification
+  private readonly inFlight = new InFlightVerifications(); // concurrent misses of a token share one verification
 
   constructor(
     @Inject(LOGTO_AUTH_OPTIONS) options: ResolvedLogtoAuthOptions,

@@ -9,7 +9,8 @@ const T = {
   bearer: 'test/unit/token/bearer-token.extractor.spec.ts',
   keyUnit: 'test/unit/keys/verification-key.util.spec.ts',
   cacheUnit: 'test/unit/cache/verified-token.cache.spec.ts',
-  shared: 'test/unit/cache/shared-verifications.cache.spec.ts',
+  shared: 'test/unit/cache/request-outcomes.cache.spec.ts',
+  inFlight: 'test/unit/cache/in-flight-verifications.cache.spec.ts',
   validation: 'test/unit/logto-user.validation.spec.ts',
   options: 'test/unit/logto-auth.options.spec.ts',
   wsClose: 'test/unit/context/websocket.context.spec.ts',
@@ -416,7 +417,7 @@ export const MUTATIONS = [
   {
     id: 'shared-outage-remembered',
     bug: 'an outage refusal is remembered for the connection, which then never recovers',
-    file: 'lib/cache/shared-verifications.cache.ts',
+    file: 'lib/cache/request-outcomes.cache.ts',
     search: 'if (isOutage(error)) this.byRequest.delete(request);',
     replace: '',
     tests: [T.shared],
@@ -745,7 +746,7 @@ export const MUTATIONS = [
   {
     id: 'token-refusal-remembered',
     bug: 'a refused token stays in the in-flight table: every later request gets the old refusal without a verification',
-    file: 'lib/cache/shared-verifications.cache.ts',
+    file: 'lib/cache/in-flight-verifications.cache.ts',
     search: 'outcome.then(forget, forget);',
     replace: 'outcome.then(forget, () => undefined);',
     tests: [T.passport],
