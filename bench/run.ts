@@ -62,6 +62,9 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < SETTINGS.rounds; round++) {
       const order = ROWS.map((_, i) => ROWS[(i + round * 3) % ROWS.length]);
+      // The two routes of one app are compared with each other: every other round the unscoped one goes
+      // first, so that neither always follows another app's row (a cold cache) and the other a warm one.
+      if (round % 2 === 1) swap(order, 'module-repeated', 'module-unscoped');
       console.log(`round ${round + 1}/${SETTINGS.rounds}: ${order.map((row) => row.id).join(', ')}`);
       for (const row of order) {
         samples.get(row.id)!.push(row.app ? await measureRow(row, apps.get(row.app)!) : await measureLimit());
@@ -159,6 +162,12 @@ async function main(): Promise<void> {
     const limit = await measureCryptoLimit(SETTINGS.seconds, pem, signingInput);
     return { requestsPerSecond: limit.verifiesPerSecond, p50: limit.p50, p99: limit.p99, non2xx: null, verifiesPerCpuSecond: limit.verifiesPerCpuSecond };
   }
+}
+
+/** Swaps the positions of two rows in `order`. */
+function swap(order: Row[], a: RowId, b: RowId): void {
+  const [i, j] = [order.findIndex((row) => row.id === a), order.findIndex((row) => row.id === b)];
+  [order[i], order[j]] = [order[j], order[i]];
 }
 
 function formatSerialBound(bound: SerialBound, of: string): string {
