@@ -19,7 +19,9 @@ const SETTINGS = quick
   : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000, breakdownTokens: 1_000 };
 // Enough to keep the app's core saturated even when the driver's core is shared; fewer connections
 // measure the round trip more than the app (on this machine, 10 left the unguarded app 27% idle).
-const CONNECTIONS = 50;
+// `--connections=N` changes it: with 1, no guard can batch its verifications (see bench/README.md).
+const CONNECTIONS = Number(process.argv.find((arg) => arg.startsWith('--connections='))?.split('=')[1] ?? 50);
+if (!Number.isInteger(CONNECTIONS) || CONNECTIONS < 1) throw new Error('--connections=N: N must be a whole number from 1');
 
 interface Row {
   readonly id: RowId;
