@@ -130,26 +130,25 @@ export interface CryptoLimit {
   readonly p99: number;
 }
 
-/** Row 6 in a fresh process of its own. */
-export function measureCryptoLimit(durationSeconds: number, privateKeyPem: string, signingInput: string): Promise<CryptoLimit> {
-  const child = fork(join(here, 'crypto-limit.js'));
+/** Runs one measurement `job` in a fresh child process (`script` in this folder) pinned to the apps' core. */
+function measureInPinnedChild<Result>(script: string, job: object): Promise<Result> {
+  const child = fork(join(here, script));
   pin(child, PINNING?.appCore);
   return new Promise((resolve, reject) => {
-    child.once('message', (result: CryptoLimit) => resolve(result));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`crypto-limit exited (${code})`)));
-    child.send({ durationSeconds, privateKeyPem, signingInput });
+    child.once('message', (result: Result) => resolve(result));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`${script} exited (${code})`)));
+    child.send(job);
   });
 }
 
-/** The miss breakdown (see miss-breakdown.ts), in a fresh process pinned to the apps' core. */
+/** Row 7, the physical limit (see crypto-limit.ts). */
+export function measureCryptoLimit(durationSeconds: number, privateKeyPem: string, signingInput: string): Promise<CryptoLimit> {
+  return measureInPinnedChild('crypto-limit.js', { durationSeconds, privateKeyPem, signingInput });
+}
+
+/** The miss breakdown (see miss-breakdown.ts). */
 export function measureMissBreakdown(job: MissBreakdownJob): Promise<MissBreakdown> {
-  const child = fork(join(here, 'miss-breakdown.js'));
-  pin(child, PINNING?.appCore);
-  return new Promise((resolve, reject) => {
-    child.once('message', (result: MissBreakdown) => resolve(result));
-    child.once('exit', (code) => code !== 0 && reject(new Error(`miss-breakdown exited (${code})`)));
-    child.send(job);
-  });
+  return measureInPinnedChild('miss-breakdown.js', job);
 }
 
 /** Signs `count` distinct tokens on all cores (signing is not what is measured; it only has to be done). */

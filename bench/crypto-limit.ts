@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 
 /**
- * Row 6, the physical limit: ES384 signature verifications per second on one core with node:crypto,
+ * Row 7, the physical limit: ES384 signature verifications per second on one core with node:crypto,
  * on a real token's signing input, with the key object imported once (as every row above does).
  */
 function measure(durationSeconds: number, privateKeyPem: string, signingInput: string) {

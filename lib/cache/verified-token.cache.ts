@@ -17,7 +17,7 @@ interface CacheEntry {
   readonly expiresAt: number;
   /** Monotonic milliseconds: the TTL or the key set's max age, whichever comes first. */
   readonly endsAt: number;
-  /** Served since eviction last passed it over: it gets a second chance (see `evictOverflow`). */
+  /** Served since eviction last passed it over: it gets a second chance (see `makeRoomFor`). */
   used: boolean;
 }
 
