@@ -5,7 +5,7 @@ import { ResolvedLogtoAuthOptions } from './logto-auth.options';
 import { LogtoAuthException, refusalOf } from './errors/logto-auth.exception';
 import { AccessTokenVerifier } from './token/access-token.verifier';
 import { bearerTokenOf, readAuthorizationHeader } from './token/bearer-token.extractor';
-import { assertScopes, RouteAuthRulesReader } from './scopes/route-auth.rules';
+import { assertScopes, RouteAuthRules, RouteAuthRulesReader } from './scopes/route-auth.rules';
 import { LogtoUser } from './interfaces/logto-user.interface';
 import { AuthContext, AuthRequest } from './context/auth-context.interface';
 import { LogtoAuthContexts } from './context/logto-auth.contexts';
@@ -50,7 +50,13 @@ export class LogtoAuthGuard implements CanActivate {
     this.connectionExpiry = new ConnectionExpiry(options.clockTolerance);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * The request's path: route rules -> Authorization header -> user (the verified-token cache, else one
+   * verification) -> still valid -> scopes -> organization -> the application's rule -> user handed over.
+   * A cache hit on a module without a `validate` / `validator` rule is answered at once, without a promise
+   * (Nest awaits either); a verification, an application rule and every refusal settle as a promise.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const rules = this.routeRules.read(context);
     if (rules.isPublic) return true;
     const channel = this.channelOf(context); // HTTP, GraphQL, WebSocket or unsupported (microservices)
@@ -58,16 +64,45 @@ export class LogtoAuthGuard implements CanActivate {
       const request = channel.getRequest(context);
       // @OptionalAuth(): no Authorization header at all -> no user; a header, even empty, is checked in full.
       if (rules.isOptional && readAuthorizationHeader(request) === undefined) return true;
-      const user = await this.authenticateOnce(request); // once per request (every GraphQL field) or connection
-      channel.assertStillValid?.(context, user); // a connection outlives its token: each message checks exp
-      assertScopes(user.scopes, rules); // -> scope check
-      assertOrganization(user, rules.organization, request.params, this.options); // -> organization rules
-      await this.userValidation.assert(user); // -> the application's own rule
+      const user = this.authenticateOnce(request); // once per request (every GraphQL field) or connection
+      if (user instanceof Promise || this.userValidation.isConfigured) return this.admitOnceSettled(context, channel, request, rules, user);
+      this.assertAllowed(context, channel, request, rules, user);
       channel.setUser(context, request, user); // only now: guards after this one and @CurrentUser() read it
       return true;
     } catch (error) {
-      throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
+      return this.refuse(context, channel, error);
     }
+  }
+
+  // The same path once the user is known: after a verification, or with the application's own rule to await.
+  private async admitOnceSettled(
+    context: ExecutionContext,
+    channel: AuthContext,
+    request: AuthRequest,
+    rules: RouteAuthRules,
+    pending: LogtoUser | Promise<LogtoUser>,
+  ): Promise<boolean> {
+    try {
+      const user = await pending;
+      this.assertAllowed(context, channel, request, rules, user);
+      await this.userValidation.assert(user); // -> the application's own rule
+      channel.setUser(context, request, user);
+      return true;
+    } catch (error) {
+      return this.refuse(context, channel, error);
+    }
+  }
+
+  // What the route asks of a verified caller, the application's own rule aside.
+  private assertAllowed(context: ExecutionContext, channel: AuthContext, request: AuthRequest, rules: RouteAuthRules, user: LogtoUser): void {
+    channel.assertStillValid?.(context, user); // a connection outlives its token: each message checks exp
+    assertScopes(user.scopes, rules); // -> scope check
+    assertOrganization(user, rules.organization, request.params, this.options); // -> organization rules
+  }
+
+  // Always a rejected promise, so that a refusal reaches every caller the same way.
+  private async refuse(context: ExecutionContext, channel: AuthContext, error: unknown): Promise<never> {
+    throw await channel.refuse(context, this.toRefusal(error)); // headers, GraphQL error or WsException
   }
 
   /**

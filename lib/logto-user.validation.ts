@@ -35,6 +35,11 @@ export class LogtoUserValidation implements OnModuleInit {
     }
   }
 
+  /** Whether the application gave a rule: without one, `assert` has nothing to wait for. */
+  get isConfigured(): boolean {
+    return this.rule !== undefined;
+  }
+
   async assert(user: LogtoUser): Promise<void> {
     if (!this.rule) return;
     const allowed = await this.decide(this.rule, user);

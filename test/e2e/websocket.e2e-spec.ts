@@ -139,6 +139,19 @@ describe.each(ADAPTERS)('Socket.IO gateway over %s', (adapter) => {
     expect(await socket.emitWithAck('attachedUser')).toEqual({ dataUser: 'user-1', currentUser: 'user-1' });
   });
 
+  it('does not attach a user refused for a scope when its token is already verified (a cache hit, answered at once)', async () => {
+    const shared = token();
+    const first = await connect({ authToken: shared });
+    expect(await first.emitWithAck('whoami')).toMatchObject({ sub: 'user-1' }); // verified and remembered
+    const verified = verificationsSince(app);
+    const socket = await connect({ authToken: shared });
+    const exception = nextEvent(socket, 'exception');
+    socket.emit('create');
+    expect(await exception).toMatchObject({ code: 'insufficient_scope' });
+    expect(await socket.emitWithAck('attachedUser')).toEqual({ dataUser: null, currentUser: null });
+    expect(verified()).toBe(0); // served from the verified-token cache
+  });
+
   it('verifies a bad token once for a burst of messages, and closes the connection at the first refusal', async () => {
     const verified = verificationsSince(app);
     const socket = await connect({ authToken: signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer, header: { kid: key.kid } }) });
