@@ -10,6 +10,7 @@ import { emptyGuardApp } from './apps/empty-guard.app';
 import { joseGuardApp } from './apps/jose-guard.app';
 import { logtoModuleApp } from './apps/logto-module.app';
 import { passportRecipeApp } from './apps/passport-recipe.app';
+import { signatureOnlyApp } from './apps/signature-only.app';
 import { unguardedApp } from './apps/unguarded.app';
 import { AppReply, AppRequest, EventLoopDelay } from './ipc';
 import { LogtoAuthCounters, LogtoTokenCache } from '../lib';
@@ -20,6 +21,8 @@ const APPS: Record<BenchAppName, (config: BenchAppConfig) => DynamicModule> = {
   'logto-module': logtoModuleApp,
   'passport-recipe': passportRecipeApp,
   'jose-guard': joseGuardApp,
+  'signature-sync': (config) => signatureOnlyApp(config, 'sync'),
+  'signature-async': (config) => signatureOnlyApp(config, 'async'),
 };
 
 /** One app under test, alone in this process (so it has a core), on 127.0.0.1, port 0; driven over IPC. */

@@ -9,7 +9,7 @@ import { checkMemory, checkUnknownKidSingleFlight } from './checks';
 import { measureCacheLookup } from './cache-lookup';
 import { startFixture } from './fixture';
 import { profileMain } from './profile';
-import { Figures, NEW_TOKEN_ROWS, performanceTargets, RowId, serialBound, SerialBound } from './targets';
+import { Figures, NEW_TOKEN_ROWS, performanceTargets, RowId, serialBound, SerialBound, stackCost, StackCost } from './targets';
 
 const quick = process.argv.includes('--quick');
 // `--cpu-prof`: every app under test runs under `node --cpu-prof`; profiles land in bench/profiles/.
@@ -43,6 +43,8 @@ const ROWS: readonly Row[] = [
   { id: 'jose-repeated', label: '6a. jose jwtVerify+createRemoteJWKSet, repeated token', app: 'jose-guard', tokens: 'repeated' },
   { id: 'jose-new', label: '6b. jose jwtVerify+createRemoteJWKSet, new token', app: 'jose-guard', tokens: 'pool' },
   { id: 'es384-limit', label: '7. ES384 verifications/s, one core, node:crypto' },
+  { id: 'signature-sync', label: '8a. signature check alone, synchronous (node:crypto verify), new token', app: 'signature-sync', tokens: 'pool' },
+  { id: 'signature-async', label: '8b. signature check alone, on the thread pool (verify with a callback), new token', app: 'signature-async', tokens: 'pool' },
 ];
 
 async function main(): Promise<void> {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   const { jwks, keys, repeated, files } = fixture;
   const cacheLookup = measureCacheLookup(repeated[0].length);
   console.log(`cache hit, full cache of ${cacheLookup.maxEntries}: ${cacheLookup.nanosecondsPerHit} ns`);
-  const names: BenchAppName[] = ['unguarded', 'empty-guard', 'logto-module', 'passport-recipe', 'jose-guard'];
+  const names: BenchAppName[] = ['unguarded', 'empty-guard', 'logto-module', 'passport-recipe', 'jose-guard', 'signature-sync', 'signature-async'];
   const apps = new Map<BenchAppName, AppProcess>();
   for (const name of names) apps.set(name, await AppProcess.start(fixture.config(name, SETTINGS.cacheMaxEntries), cpuProfileDir));
   const driver = new LoadDriver();
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       // The two routes of one app are compared with each other: every other round the unscoped one goes
       // first, so that neither always follows another app's row (a cold cache) and the other a warm one.
       if (round % 2 === 1) swap(order, 'module-repeated', 'module-unscoped');
+      if (round % 2 === 1) swap(order, 'signature-sync', 'signature-async'); // likewise the two signature-only rows
       console.log(`round ${round + 1}/${SETTINGS.rounds}: ${order.map((row) => row.id).join(', ')}`);
       for (const row of order) {
         samples.get(row.id)!.push(row.app ? await measureRow(row, apps.get(row.app)!) : await measureLimit());
@@ -102,8 +105,10 @@ async function main(): Promise<void> {
       { name: 'non-2xx responses in all rows', value: rowFigures.reduce((sum, f) => sum + (f.non2xx ?? 0), 0), rule: '=', target: 0, unit: '', met: rowFigures.every((f) => !f.non2xx) },
     ];
     const bounds = { medians: serialBound(medians), bestRounds: serialBound(best) };
+    const stack = { medians: stackCost(medians), bestRounds: stackCost(best) };
     const rows = ROWS.map((row) => ({ label: row.label, figures: medians[row.id] }));
     console.log(`\n${formatTable(rows)}\n\n${formatSerialBound(bounds.medians, 'medians')}\n${formatSerialBound(bounds.bestRounds, 'best rounds')}`);
+    console.log(`\n${formatStackCost(stack.medians, 'medians')}\n${formatStackCost(stack.bestRounds, 'best rounds')}`);
     console.log(`\n${formatTargets(targets)}\n\n${formatTargets(bestRoundTargets)}`);
     console.log(`\n${formatMissBreakdown(missBreakdown)}`);
     console.log(`\ncache hit alone: ${JSON.stringify(cacheLookup)}\nunknown kid: ${JSON.stringify(unknownKid)}\nmemory: ${JSON.stringify(memory)}`);
@@ -116,6 +121,7 @@ async function main(): Promise<void> {
       machine: { ...before, loadAverageBefore: before.loadAverage, loadAverageAfter: after.loadAverage },
       rows: Object.fromEntries(ROWS.map((row) => [row.id, { label: row.label, ...medians[row.id], bestRound: best[row.id], rounds: samples.get(row.id) }])),
       serialBound: bounds,
+      stackCost: stack,
       targets,
       bestRoundTargets,
       cacheLookup,
@@ -177,6 +183,15 @@ function formatSerialBound(bound: SerialBound, of: string): string {
   return (
     `serial bound (${of}): unguarded ${bound.httpMicroseconds.toFixed(0)} us + one ES384 verify ${bound.verifyMicroseconds.toFixed(0)} us = ` +
     `${bound.cpuMicrosecondsPerRequest.toFixed(0)} us of CPU per request, ${bound.requestsPerSecond.toFixed(0)} req/s on one core; ${rows.join('; ')}`
+  );
+}
+
+function formatStackCost(cost: StackCost, of: string): string {
+  const us = (value: number) => `${value.toFixed(0)} us`;
+  return (
+    `a miss over the jose guard's (${of}, CPU per request): ${us(cost.gapOverJose)} = ${us(cost.synchronousSignature)} for checking the signature ` +
+    `synchronously (8a - 8b, the stack's way) + ${us(cost.remainderOverJose)} of the rest (ours beyond the signature, 4 - 8a: ` +
+    `${us(cost.oursBeyondSignature)}; jose's, 6b - 8b: ${us(cost.joseBeyondSignature)})`
   );
 }
 

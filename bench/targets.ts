@@ -11,7 +11,9 @@ export type RowId =
   | 'recipe-new'
   | 'jose-repeated'
   | 'jose-new'
-  | 'es384-limit';
+  | 'es384-limit'
+  | 'signature-sync'
+  | 'signature-async';
 
 /** Every row's figures of one kind: the medians of the rounds, or each row's best round. */
 export type Figures = Readonly<Record<RowId, RowFigures>>;
@@ -66,6 +68,37 @@ function ratioTargets(f: Figures, name: string, ours: RowId, theirs: RowId, targ
     atLeast(`${name} [req/s]${suffix}`, f[ours].requestsPerSecond / f[theirs].requestsPerSecond, target),
     atLeast(`${name} [CPU]${suffix}`, cpu(f, theirs) / cpu(f, ours), target),
   ];
+}
+
+/**
+ * Where a miss's extra cost over the jose guard's goes, in µs of app CPU per request (issue 15, item 3).
+ * Rows 8a/8b check the signature alone, the same `node:crypto` verify, synchronously (as jsonwebtoken,
+ * passport-jwt's verifier, does) and on the thread pool (as jose's WebCrypto does):
+ * gap = (8a - 8b) + (ours beyond the signature - jose's beyond the signature).
+ */
+export interface StackCost {
+  /** CPU (4) - CPU (6b): a miss's cost over the jose guard's. */
+  readonly gapOverJose: number;
+  /** CPU (8a) - CPU (8b): what checking the signature synchronously costs under load, the stack's way. */
+  readonly synchronousSignature: number;
+  /** CPU (4) - CPU (8a): this module's miss beyond a synchronous signature check (passport-jwt and jwks-rsa included). */
+  readonly oursBeyondSignature: number;
+  /** CPU (6b) - CPU (8b): the jose guard's miss beyond a signature check on the thread pool. */
+  readonly joseBeyondSignature: number;
+  /** oursBeyondSignature - joseBeyondSignature: what remains of ours once the stack's synchronous check is set aside. */
+  readonly remainderOverJose: number;
+}
+
+export function stackCost(f: Figures): StackCost {
+  const oursBeyondSignature = cpu(f, 'module-new') - cpu(f, 'signature-sync');
+  const joseBeyondSignature = cpu(f, 'jose-new') - cpu(f, 'signature-async');
+  return {
+    gapOverJose: cpu(f, 'module-new') - cpu(f, 'jose-new'),
+    synchronousSignature: cpu(f, 'signature-sync') - cpu(f, 'signature-async'),
+    oursBeyondSignature,
+    joseBeyondSignature,
+    remainderOverJose: oursBeyondSignature - joseBeyondSignature,
+  };
 }
 
 /**

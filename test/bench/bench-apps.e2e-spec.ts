@@ -6,6 +6,7 @@ import { emptyGuardApp } from '../../bench/apps/empty-guard.app';
 import { joseGuardApp } from '../../bench/apps/jose-guard.app';
 import { logtoModuleApp } from '../../bench/apps/logto-module.app';
 import { passportRecipeApp } from '../../bench/apps/passport-recipe.app';
+import { SIGNATURE_CHECKED_SUB, signatureOnlyApp } from '../../bench/apps/signature-only.app';
 import { unguardedApp } from '../../bench/apps/unguarded.app';
 import { createTestKey } from '../helpers/keys';
 import { JwksServer, startJwksServer } from '../helpers/jwks-server';
@@ -18,7 +19,10 @@ const APPS: [BenchAppName, (config: BenchAppConfig) => DynamicModule][] = [
   ['logto-module', logtoModuleApp],
   ['passport-recipe', passportRecipeApp],
   ['jose-guard', joseGuardApp],
+  ['signature-sync', (config) => signatureOnlyApp(config, 'sync')],
+  ['signature-async', (config) => signatureOnlyApp(config, 'async')],
 ];
+const SUB_ANSWERED: Partial<Record<BenchAppName, string>> = { unguarded: 'anonymous', 'empty-guard': 'anonymous', 'signature-sync': SIGNATURE_CHECKED_SUB, 'signature-async': SIGNATURE_CHECKED_SUB };
 
 // Only that `npm run bench` measures working apps: each accepts the tokens the bench signs.
 describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
@@ -42,7 +46,7 @@ describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
     const token = signAccessToken({ key, issuer: jwks.issuer, claims: { sub: 'bench-user' } });
     const res = await request(apps.get(name)!.getHttpServer()).get(BENCH_PATH).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ sub: name === 'unguarded' || name === 'empty-guard' ? 'anonymous' : 'bench-user' });
+    expect(res.body).toEqual({ sub: SUB_ANSWERED[name] ?? 'bench-user' });
   });
 
   it('logto-module answers the same token with 200 on its route without @Scopes', async () => {
@@ -74,8 +78,16 @@ describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
   });
 
   // The recipes under comparison have no error contract: that they refuse at all is what matters here.
-  it.each(['passport-recipe', 'jose-guard'] as const)('%s refuses a request without a token', async (name) => {
+  it.each(['passport-recipe', 'jose-guard', 'signature-sync', 'signature-async'] as const)('%s refuses a request without a token', async (name) => {
     const res = await request(apps.get(name)!.getHttpServer()).get('/documents');
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ statusCode: 401, message: 'Unauthorized' });
+  });
+
+  // Its floor is only a floor if it really checks: a token signed by another key is refused.
+  it.each(['signature-sync', 'signature-async'] as const)('%s refuses a token whose signature is not the key\'s', async (name) => {
+    const forged = signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer, header: { kid: key.kid } });
+    const res = await request(apps.get(name)!.getHttpServer()).get('/documents').set('Authorization', `Bearer ${forged}`);
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ statusCode: 401, message: 'Unauthorized' });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestOfRounds, formatMarkdown, formatTable, formatTargets, medianOfRounds, RowFigures } from '../../bench/report';
-import { Figures, performanceTargets, serialBound } from '../../bench/targets';
+import { Figures, performanceTargets, serialBound, stackCost } from '../../bench/targets';
 
 const row = (requestsPerSecond: number, cpuMicrosecondsPerRequest: number, extra: Partial<RowFigures> = {}): RowFigures => ({
   requestsPerSecond,
@@ -23,6 +23,8 @@ const FIGURES: Figures = {
   'jose-repeated': row(1_500, 660),
   'jose-new': row(1_500, 650),
   'es384-limit': { requestsPerSecond: 1_900, p50: 0.5, p99: 0.7, non2xx: null, verifiesPerCpuSecond: 2_000 },
+  'signature-sync': row(1_600, 620),
+  'signature-async': row(1_800, 560),
 };
 
 const targetNamed = (targets: ReturnType<typeof performanceTargets>, name: string) => {
@@ -30,6 +32,31 @@ const targetNamed = (targets: ReturnType<typeof performanceTargets>, name: strin
   if (!found) throw new Error(`no target named ${name}: ${targets.map((t) => t.name).join(', ')}`);
   return found;
 };
+
+describe("where a miss's cost over the jose guard's goes", () => {
+  it('splits it into the synchronous signature check (8a - 8b) and the rest (ours beyond 8a against jose beyond 8b)', () => {
+    expect(stackCost(FIGURES)).toEqual({
+      gapOverJose: 50, // 700 - 650
+      synchronousSignature: 60, // 620 - 560
+      oursBeyondSignature: 80, // 700 - 620
+      joseBeyondSignature: 90, // 650 - 560
+      remainderOverJose: -10,
+    });
+  });
+
+  it('adds up: the gap is the synchronous check plus the remainder, whatever the figures', () => {
+    const cost = stackCost({ ...FIGURES, 'module-new': row(1_000, 1_291), 'jose-new': row(1_200, 1_042), 'signature-sync': row(1_100, 965), 'signature-async': row(1_250, 852) });
+    expect(cost.synchronousSignature).toBe(113);
+    expect(cost.oursBeyondSignature).toBe(326);
+    expect(cost.joseBeyondSignature).toBe(190);
+    expect(cost.remainderOverJose).toBe(136);
+    expect(cost.gapOverJose).toBe(cost.synchronousSignature + cost.remainderOverJose);
+  });
+
+  it('refuses rows without a CPU figure', () => {
+    expect(() => stackCost({ ...FIGURES, 'signature-sync': { requestsPerSecond: 1, p50: 1, p99: 1, non2xx: 0 } })).toThrow('row signature-sync has no CPU figure');
+  });
+});
 
 describe('the serial bound of a miss', () => {
   it('adds one ES384 verification (1e6 / verifications per CPU second) to the unguarded route CPU per request', () => {
