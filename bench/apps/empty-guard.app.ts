@@ -1,6 +1,6 @@
-import { CanActivate, Controller, DynamicModule, Get, Injectable, Module, Req } from '@nestjs/common';
+import { CanActivate, DynamicModule, Injectable, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { BenchRequest } from './bench-app-config';
+import { PlainDocumentsController } from './documents.controller';
 
 /** A guard that does nothing: what running any global guard at all costs, Nest's guard pipeline alone. */
 @Injectable()
@@ -10,18 +10,10 @@ class EmptyGuard implements CanActivate {
   }
 }
 
-@Controller('documents')
-class DocumentsController {
-  @Get()
-  list(@Req() request: BenchRequest) {
-    return { sub: request.user?.sub ?? 'anonymous' };
-  }
-}
-
 @Module({})
 class EmptyGuardAppModule {}
 
 /** The ceiling of a guarded route: a global `APP_GUARD` whose `canActivate` returns `true`, the same handler as every app. */
 export function emptyGuardApp(): DynamicModule {
-  return { module: EmptyGuardAppModule, providers: [{ provide: APP_GUARD, useClass: EmptyGuard }], controllers: [DocumentsController] };
+  return { module: EmptyGuardAppModule, providers: [{ provide: APP_GUARD, useClass: EmptyGuard }], controllers: [PlainDocumentsController] };
 }

@@ -1,7 +1,8 @@
-import { CanActivate, Controller, DynamicModule, ExecutionContext, Get, Inject, Injectable, Module, OnModuleInit, Req, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, DynamicModule, ExecutionContext, Inject, Injectable, Module, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { createPublicKey, JsonWebKey, KeyObject, verify } from 'node:crypto';
-import { BENCH_APP_CONFIG, BenchAppConfig, BenchRequest } from './bench-app-config';
+import { BENCH_APP_CONFIG, BenchAppConfig } from './bench-app-config';
+import { PlainDocumentsController } from './documents.controller';
 
 /** What the signature-only guard puts in `request.user`: it reads no claim, so it knows no `sub`. */
 export const SIGNATURE_CHECKED_SUB = 'signature-checked';
@@ -56,14 +57,6 @@ class SignatureOnlyGuard implements CanActivate, OnModuleInit {
   }
 }
 
-@Controller('documents')
-class DocumentsController {
-  @Get()
-  list(@Req() request: BenchRequest) {
-    return { sub: request.user?.sub ?? 'anonymous' };
-  }
-}
-
 @Module({})
 class SignatureOnlyAppModule {}
 
@@ -77,6 +70,6 @@ export function signatureOnlyApp(config: BenchAppConfig, mode: Mode): DynamicMod
       SignatureOnlyGuard,
       { provide: APP_GUARD, useExisting: SignatureOnlyGuard },
     ],
-    controllers: [DocumentsController],
+    controllers: [PlainDocumentsController],
   };
 }

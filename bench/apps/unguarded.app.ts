@@ -1,18 +1,10 @@
-import { Controller, DynamicModule, Get, Module, Req } from '@nestjs/common';
-import { BenchRequest } from './bench-app-config';
-
-@Controller('documents')
-class UnguardedController {
-  @Get()
-  list(@Req() request: BenchRequest) {
-    return { sub: request.user?.sub ?? 'anonymous' };
-  }
-}
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlainDocumentsController } from './documents.controller';
 
 @Module({})
 class UnguardedAppModule {}
 
 /** No guard at all, the ceiling of the HTTP stack; the same handler as every guarded app. */
 export function unguardedApp(): DynamicModule {
-  return { module: UnguardedAppModule, controllers: [UnguardedController] };
+  return { module: UnguardedAppModule, controllers: [PlainDocumentsController] };
 }
