@@ -47,6 +47,13 @@ const ROWS: readonly Row[] = [
   { id: 'signature-async', label: '8b. signature check alone, on the thread pool (verify with a callback), new token', app: 'signature-async', tokens: 'pool' },
 ];
 
+// Rows compared with each other that stand next to each other in ROWS: every other round they swap places,
+// so that neither always follows another app's row (a cold cache) and the other a warm one.
+const COMPARED_NEIGHBOURS: readonly (readonly [RowId, RowId])[] = [
+  ['module-repeated', 'module-unscoped'],
+  ['signature-sync', 'signature-async'],
+];
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const before = machine();
@@ -56,9 +63,8 @@ async function main(): Promise<void> {
   const { jwks, keys, repeated, files } = fixture;
   const cacheLookup = measureCacheLookup(repeated[0].length);
   console.log(`cache hit, full cache of ${cacheLookup.maxEntries}: ${cacheLookup.nanosecondsPerHit} ns`);
-  const names: BenchAppName[] = ['unguarded', 'empty-guard', 'logto-module', 'passport-recipe', 'jose-guard', 'signature-sync', 'signature-async'];
   const apps = new Map<BenchAppName, AppProcess>();
-  for (const name of names) apps.set(name, await AppProcess.start(fixture.config(name, SETTINGS.cacheMaxEntries), cpuProfileDir));
+  for (const name of new Set(ROWS.flatMap((row) => row.app ?? []))) apps.set(name, await AppProcess.start(fixture.config(name, SETTINGS.cacheMaxEntries), cpuProfileDir));
   const driver = new LoadDriver();
   const cursors = new Map<BenchAppName, number>(); // each app walks the pool in order: no token reaches it twice within a cycle
 
@@ -66,10 +72,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round < SETTINGS.rounds; round++) {
       const order = ROWS.map((_, i) => ROWS[(i + round * 3) % ROWS.length]);
-      // The two routes of one app are compared with each other: every other round the unscoped one goes
-      // first, so that neither always follows another app's row (a cold cache) and the other a warm one.
-      if (round % 2 === 1) swap(order, 'module-repeated', 'module-unscoped');
-      if (round % 2 === 1) swap(order, 'signature-sync', 'signature-async'); // likewise the two signature-only rows
+      if (round % 2 === 1) for (const [a, b] of COMPARED_NEIGHBOURS) swap(order, a, b);
       console.log(`round ${round + 1}/${SETTINGS.rounds}: ${order.map((row) => row.id).join(', ')}`);
       for (const row of order) {
         samples.get(row.id)!.push(row.app ? await measureRow(row, apps.get(row.app)!) : await measureLimit());

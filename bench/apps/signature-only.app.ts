@@ -1,6 +1,7 @@
 import { CanActivate, DynamicModule, ExecutionContext, Inject, Injectable, Module, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { createPublicKey, JsonWebKey, KeyObject, verify } from 'node:crypto';
+import { createPublicKey, JsonWebKey, KeyObject } from 'node:crypto';
+import { hasEs384Signature, hasEs384SignatureOnThreadPool } from '../es384-signature';
 import { BENCH_APP_CONFIG, BenchAppConfig } from './bench-app-config';
 import { PlainDocumentsController } from './documents.controller';
 
@@ -12,7 +13,7 @@ type Mode = 'sync' | 'async';
 /**
  * A guard that checks the token's ES384 signature and nothing else: no header, no claim, no key lookup
  * (the JWKS's P-384 key is read once, at start). It is the floor of any verifier in an app, measured two
- * ways with the same `node:crypto` one-shot `verify`: synchronously, between the requests' HTTP work, as
+ * ways with the same `node:crypto` one-shot `verify` (bench/es384-signature.ts): synchronously, between the requests' HTTP work, as
  * jsonwebtoken (passport-jwt's verifier) does; or with a callback, on libuv's thread pool, as jose's
  * WebCrypto does. The difference is what a synchronous signature check costs under load.
  */
@@ -35,25 +36,12 @@ class SignatureOnlyGuard implements CanActivate, OnModuleInit {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<{ headers: { authorization?: string }; user?: { sub: string } }>();
     const token = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7) : '';
-    const dot = token.lastIndexOf('.');
-    const signingInput = Buffer.from(token.slice(0, Math.max(dot, 0)));
-    const signature = Buffer.from(token.slice(dot + 1), 'base64url');
-    const key = { key: this.key!, dsaEncoding: 'ieee-p1363' as const }; // ES384: SHA-384, r || s
     const admit = (valid: boolean) => {
       if (!valid) throw new UnauthorizedException();
       request.user = { sub: SIGNATURE_CHECKED_SUB };
       return true;
     };
-    if (this.mode === 'sync') return admit(verify('sha384', signingInput, key, signature));
-    return new Promise((resolve, reject) =>
-      verify('sha384', signingInput, key, signature, (error, valid) => {
-        try {
-          resolve(admit(!error && valid));
-        } catch (refusal) {
-          reject(refusal);
-        }
-      }),
-    );
+    return this.mode === 'sync' ? admit(hasEs384Signature(token, this.key!)) : hasEs384SignatureOnThreadPool(token, this.key!).then(admit);
   }
 }
 
