@@ -92,4 +92,47 @@ describe('VerifiedTokenCache eviction (second chance)', () => {
     expect(cache.size).toBe(2);
     expect(kept(cache, [t1, t2, t3])).toEqual([t2, t3]);
   });
+
+  // The reference: the same rule with the oldest entry found afresh from the front of a Map every time.
+  class ReferenceSecondChance {
+    readonly entries = new Map<string, boolean>(); // token -> served since passed over
+    constructor(private readonly maxEntries: number) {}
+    remember(token: string): void {
+      this.entries.delete(token);
+      while (this.entries.size >= this.maxEntries) {
+        const [oldest, served] = this.entries.entries().next().value as [string, boolean];
+        this.entries.delete(oldest);
+        if (served) this.entries.set(oldest, false);
+      }
+      this.entries.set(token, false);
+    }
+    serve(token: string): boolean {
+      if (!this.entries.has(token)) return false;
+      this.entries.set(token, true);
+      return true;
+    }
+  }
+
+  it('keeps exactly the tokens the rule keeps over a long run of remembers (new and again), serves and clears', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 48_271) % 2_147_483_647) % n);
+    const cache = cacheWith(50);
+    const reference = new ReferenceSecondChance(50);
+    for (let step = 0; step < 20_000; step++) {
+      const token = tokenOf(100, random(200));
+      const roll = random(1_000);
+      if (roll < 2) {
+        cache.clear();
+        reference.entries.clear();
+      } else if (roll < 500) {
+        expect(cache.get(token) !== undefined).toBe(reference.serve(token));
+      } else {
+        cache.remember(token, user(), 'kid', cache.ticket());
+        reference.remember(token);
+      }
+    }
+    expect(cache.size).toBe(reference.entries.size);
+    const all = Array.from({ length: 200 }, (_, i) => tokenOf(100, i));
+    expect(kept(cache, all)).toEqual(all.filter((token) => reference.entries.has(token)));
+  });
 });
