@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
+import { setImmediate as nextTurnOfTheEventLoop } from 'node:timers/promises';
 import { Strategy as JwtStrategy } from 'passport-jwt';
 import { LOGTO_AUTH_OPTIONS, LogtoSigningAlgorithm } from '../logto-auth.constants';
 import { ResolvedLogtoAuthOptions } from '../logto-auth.options';
@@ -52,6 +53,11 @@ export class AccessTokenVerifier {
     const alg = header.alg as LogtoSigningAlgorithm;
     const kid = header.kid as string;
     const key = await this.keys.getKey(payload.iss as string, kid, alg);
+    // The signature check is synchronous (jsonwebtoken's). Deferred to the event loop's check phase, the checks of
+    // every request read in one turn run one after the other, after all of them were parsed, instead of each
+    // between another request's parsing and answering: a miss then costs about 8% less CPU under load (measured
+    // with both builds on one core at once, bench/README.md), and nothing changes for a lone request.
+    await nextTurnOfTheEventLoop();
     this.assertSignature(token, key, alg);
     assertAccessTokenRules('verified', payload, this.options);
     return { user: toLogtoUser(payload as LogtoAccessTokenClaims, this.options), kid };
