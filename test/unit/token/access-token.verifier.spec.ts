@@ -26,7 +26,7 @@ describe('AccessTokenVerifier under concurrent misses', () => {
   afterAll(() => jwks.close());
   afterEach(() => vi.restoreAllMocks());
 
-  it('checks the signatures of requests read in one turn of the event loop after all of them were decoded', async () => {
+  it('checks the signatures of the requests read in one turn after all of them were decoded, then answers them', async () => {
     const tokens = ['a', 'b', 'c'].map((sub) => signAccessToken({ key, issuer: jwks.issuer, claims: { sub } }));
     const steps: string[] = [];
     const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
@@ -38,19 +38,28 @@ describe('AccessTokenVerifier under concurrent misses', () => {
     // Each request arrives in its own I/O callback, as an HTTP server's requests do: one immediate each.
     const verified = tokens.map(
       (token) =>
-        new Promise((resolve, reject) =>
+        new Promise<string>((resolve, reject) =>
           setImmediate(() => {
             steps.push(`decode ${subOf(token)}`);
-            verifier.verify(token).then(resolve, reject);
+            verifier.verify(token).then(({ user }) => {
+              steps.push(`verified ${user.sub}`);
+              resolve(user.sub);
+            }, reject);
           }),
         ),
     );
-    const users = (await Promise.all(verified)) as { user: { sub: string } }[];
-    expect(users.map(({ user }) => user.sub)).toEqual(['a', 'b', 'c']);
-    expect(steps).toEqual(['decode a', 'decode b', 'decode c', 'signature a', 'signature b', 'signature c']);
+    expect(await Promise.all(verified)).toEqual(['a', 'b', 'c']);
+    expect(steps).toEqual(['decode a', 'decode b', 'decode c', 'signature a', 'signature b', 'signature c', 'verified a', 'verified b', 'verified c']);
   });
 
-  it('refuses a bad signature found in the deferred check, like any other', async () => {
+  it('refuses the forged token of a batch and verifies the others', async () => {
+    const [first, second, third] = ['a', 'b', 'c'].map((sub) => signAccessToken({ key, issuer: jwks.issuer, claims: { sub } }));
+    const forged = `${second.slice(0, second.lastIndexOf('.') + 1)}${third.slice(third.lastIndexOf('.') + 1)}`; // c's signature on b
+    const outcomes = await Promise.allSettled([first, forged, third].map((token) => verifier.verify(token)));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.user.sub : (o.reason as { code: string }).code))).toEqual(['a', 'invalid_token', 'c']);
+  });
+
+  it('refuses a bad signature found in a batch of one, like any other', async () => {
     const token = signAccessToken({ key, issuer: jwks.issuer });
     const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${Buffer.alloc(96, 7).toString('base64url')}`;
     await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'invalid_token' });
