@@ -23,6 +23,7 @@ const APPS: Record<BenchAppName, (config: BenchAppConfig) => DynamicModule> = {
   'jose-guard': joseGuardApp,
   'signature-sync': (config) => signatureOnlyApp(config, 'sync'),
   'signature-async': (config) => signatureOnlyApp(config, 'async'),
+  'signature-batched': (config) => signatureOnlyApp(config, 'batched'),
 };
 
 /** One app under test, alone in this process (so it has a core), on 127.0.0.1, port 0; driven over IPC. */

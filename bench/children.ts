@@ -66,6 +66,9 @@ export class AppProcess {
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${config.app}.cpuprofile`] : [];
     const child = fork(join(here, 'app-child.js'), [], {
       execArgv: ['--expose-gc', ...profile],
+      // Its own session, so its own scheduling group (Linux autogroup): two apps sharing the core in a paired
+      // window get half of it each, however many threads each runs (jose's WebCrypto uses libuv's pool).
+      detached: true,
       env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config) },
     });
     pin(child, PINNING?.appCore);
@@ -116,6 +119,24 @@ export class LoadDriver {
 
   run(request: Omit<LoadRequest, 'type'>): Promise<LoadResult> {
     return ask<LoadResult>(this.child, { type: 'load', ...request }, 'loaded');
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+/** The core-speed probe (core-speed-probe.ts): a process pinned to the apps' core, asked between windows. */
+export class CoreSpeedProbe {
+  private readonly child = fork(join(here, 'core-speed-probe.js'));
+
+  constructor() {
+    pin(this.child, PINNING?.appCore);
+  }
+
+  /** µs per ES384 verification on the apps' core, now (the median of a few batches). */
+  async microsecondsPerVerify(): Promise<number> {
+    return (await ask<{ type: 'core-speed'; microsecondsPerVerify: number }>(this.child, { type: 'probe' }, 'core-speed')).microsecondsPerVerify;
   }
 
   stop(): void {

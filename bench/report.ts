@@ -14,6 +14,8 @@ export interface RowFigures {
   readonly verifiesPerCpuSecond?: number;
   /** App rows: p99 of the app's event-loop delay during the measured window, in ms (see `EventLoopDelay`). */
   readonly eventLoopDelayP99Ms?: number;
+  /** µs per ES384 verification of the core-speed probe on the apps' core, the slower of before and after the window (see core-speed.ts). */
+  readonly coreSpeedMicroseconds?: number;
 }
 
 export interface Target {
@@ -80,6 +82,7 @@ export const medianOfRounds = (rounds: readonly RowFigures[]): RowFigures =>
     verifiesPerCpuSecond: median,
     eventLoopDelayP99Ms: median,
     fullVerificationsPerRequest: median,
+    coreSpeedMicroseconds: median,
   });
 
 /**
@@ -96,6 +99,7 @@ export const bestOfRounds = (rounds: readonly RowFigures[]): RowFigures =>
     verifiesPerCpuSecond: most,
     eventLoopDelayP99Ms: least,
     fullVerificationsPerRequest: median,
+    coreSpeedMicroseconds: least,
   });
 
 export function machine() {

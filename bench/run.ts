@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchAppName, UNSCOPED_PATH } from './apps/bench-app-config';
-import { AppProcess, LoadDriver, measureCryptoLimit, measureMissBreakdown, PINNING } from './children';
+import { AppProcess, CoreSpeedProbe, LoadDriver, measureCryptoLimit, measureMissBreakdown, PINNING } from './children';
+import { SLOW_WINDOW_FACTOR, slowWindows, windowCoreSpeed } from './core-speed';
+import { formatPairs, Pair, PAIRS, pairedTargets, pairFigures, PairFigures, PairRound } from './paired';
 import { formatMissBreakdown } from './miss-breakdown';
+import { LoadResult } from './ipc';
 import { TEST_AUDIENCE } from '../test/helpers/sign-token';
 import { bestOfRounds, formatMarkdown, formatTable, formatTargets, machine, medianOfRounds, RowFigures, Target } from './report';
 import { checkMemory, checkUnknownKidSingleFlight } from './checks';
@@ -45,6 +48,7 @@ const ROWS: readonly Row[] = [
   { id: 'es384-limit', label: '7. ES384 verifications/s, one core, node:crypto' },
   { id: 'signature-sync', label: '8a. signature check alone, synchronous (node:crypto verify), new token', app: 'signature-sync', tokens: 'pool' },
   { id: 'signature-async', label: '8b. signature check alone, on the thread pool (verify with a callback), new token', app: 'signature-async', tokens: 'pool' },
+  { id: 'signature-batched', label: "8c. signature check alone, synchronous, one turn's checks together (as this module), new token", app: 'signature-batched', tokens: 'pool' },
 ];
 
 // Rows compared with each other that stand next to each other in ROWS: every other round they swap places,
@@ -62,11 +66,14 @@ async function main(): Promise<void> {
   const fixture = await startFixture({ poolSize: SETTINGS.poolSize, checks: { memoryTokens: SETTINGS.memoryTokens } });
   const { jwks, keys, repeated, files } = fixture;
   const cacheLookup = measureCacheLookup(repeated[0].length);
-  console.log(`cache hit, full cache of ${cacheLookup.maxEntries}: ${cacheLookup.nanosecondsPerHit} ns`);
+  console.log(`full cache of ${cacheLookup.maxEntries}: a hit ${cacheLookup.nanosecondsPerHit} ns, a new token remembered (one eviction) ${cacheLookup.nanosecondsPerMissRemembered} ns`);
   const apps = new Map<BenchAppName, AppProcess>();
   for (const name of new Set(ROWS.flatMap((row) => row.app ?? []))) apps.set(name, await AppProcess.start(fixture.config(name, SETTINGS.cacheMaxEntries), cpuProfileDir));
   const driver = new LoadDriver();
-  const cursors = new Map<BenchAppName, number>(); // each app walks the pool in order: no token reaches it twice within a cycle
+  const secondDriver = new LoadDriver(); // paired windows: one load per app, at once
+  const probe = new CoreSpeedProbe();
+  const cursors = new Map<string, number>(); // each app walks the pool in order: no token reaches it twice within a cycle
+  let twin: AppProcess | undefined; // a second instance of the module's app, for the pairs of the app with itself
 
   const samples = new Map<RowId, RowFigures[]>(ROWS.map((row) => [row.id, []]));
   try {
@@ -75,9 +82,17 @@ async function main(): Promise<void> {
       if (round % 2 === 1) for (const [a, b] of COMPARED_NEIGHBOURS) swap(order, a, b);
       console.log(`round ${round + 1}/${SETTINGS.rounds}: ${order.map((row) => row.id).join(', ')}`);
       for (const row of order) {
-        samples.get(row.id)!.push(row.app ? await measureRow(row, apps.get(row.app)!) : await measureLimit());
+        samples.get(row.id)!.push(await measureWindow(row));
       }
     }
+    const coreSpeed = await retakeSlowWindows();
+    console.log(formatCoreSpeed(coreSpeed));
+    const pairs: PairFigures[] = [];
+    for (const pair of PAIRS) {
+      console.log(`paired: ${pair.name}`);
+      pairs.push(await measurePair(pair));
+    }
+    const targetsOfPairs = pairedTargets(pairs);
 
     const figuresBy = (reduce: (rounds: readonly RowFigures[]) => RowFigures) =>
       Object.fromEntries(ROWS.map((row) => [row.id, reduce(samples.get(row.id)!)])) as Figures;
@@ -87,8 +102,9 @@ async function main(): Promise<void> {
     const best = figuresBy(bestOfRounds);
     const bestRoundTargets = performanceTargets(best, ', best rounds');
     const unknownKid = await checkUnknownKidSingleFlight(jwks, [keys.es384.jwk, keys.es256.jwk, keys.rotatedIn.jwk], apps.get('logto-module')!, driver, files.rotatedIn);
-    await Promise.all([...apps.values()].map((app) => app.stop()));
+    await Promise.all([...apps.values(), ...(twin ? [twin] : [])].map((app) => app.stop()));
     apps.clear();
+    twin = undefined;
     const memory = await checkMemory(fixture.config('logto-module', 10_000), driver, files.memory, files.repeated, SETTINGS.memoryTokens);
     const missBreakdown = await measureMissBreakdown({
       endpoint: jwks.endpoint,
@@ -112,7 +128,8 @@ async function main(): Promise<void> {
     const rows = ROWS.map((row) => ({ label: row.label, figures: medians[row.id] }));
     console.log(`\n${formatTable(rows)}\n\n${formatSerialBound(bounds.medians, 'medians')}\n${formatSerialBound(bounds.bestRounds, 'best rounds')}`);
     console.log(`\n${formatStackCost(stack.medians, 'medians')}\n${formatStackCost(stack.bestRounds, 'best rounds')}`);
-    console.log(`\n${formatTargets(targets)}\n\n${formatTargets(bestRoundTargets)}`);
+    console.log(`\n${formatPairs(pairs)}`);
+    console.log(`\n${formatTargets(targets)}\n\n${formatTargets(bestRoundTargets)}\n\n${formatTargets(targetsOfPairs)}`);
     console.log(`\n${formatMissBreakdown(missBreakdown)}`);
     console.log(`\ncache hit alone: ${JSON.stringify(cacheLookup)}\nunknown kid: ${JSON.stringify(unknownKid)}\nmemory: ${JSON.stringify(memory)}`);
     const after = machine();
@@ -123,21 +140,104 @@ async function main(): Promise<void> {
       settings: { ...SETTINGS, connections: CONNECTIONS, adapter: 'express', pinning: PINNING, eventLoopDelayResolutionMs: 1 },
       machine: { ...before, loadAverageBefore: before.loadAverage, loadAverageAfter: after.loadAverage },
       rows: Object.fromEntries(ROWS.map((row) => [row.id, { label: row.label, ...medians[row.id], bestRound: best[row.id], rounds: samples.get(row.id) }])),
+      coreSpeed,
       serialBound: bounds,
       stackCost: stack,
       targets,
       bestRoundTargets,
+      paired: pairs,
+      pairedTargets: targetsOfPairs,
       cacheLookup,
       missBreakdown,
       unknownKid,
       memory,
     };
     writeFileSync(join(__dirname, '../../../bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\n${formatMarkdown(rows, [...targets, ...bestRoundTargets])}\n\nwrote bench/results.json`);
+    console.log(`\n${formatMarkdown(rows, [...targets, ...bestRoundTargets, ...targetsOfPairs])}\n\nwrote bench/results.json`);
   } finally {
-    await Promise.all([...apps.values()].map((app) => app.stop()));
+    await Promise.all([...apps.values(), ...(twin ? [twin] : [])].map((app) => app.stop()));
     driver.stop();
+    secondDriver.stop();
+    probe.stop();
     await fixture.close();
+  }
+
+  /**
+   * Both rows of `pair` at once, each app with half the connections, `SETTINGS.rounds` times (paired.ts). A pair
+   * of one app with itself (the control, the scoped and unscoped routes) runs `theirs` in a second instance of
+   * the app. The two sides swap drivers every other round.
+   */
+  async function measurePair(pair: Pair): Promise<PairFigures> {
+    const [ours, theirs] = [pair.ours, pair.theirs].map((id) => ROWS.find((row) => row.id === id)!);
+    const oursApp = apps.get(ours.app!)!;
+    let theirsApp = apps.get(theirs.app!)!;
+    if (theirs.app === ours.app) {
+      twin ??= await AppProcess.start(fixture.config(ours.app!, SETTINGS.cacheMaxEntries), cpuProfileDir);
+      theirsApp = twin;
+    }
+    const half = Math.max(1, Math.floor(CONNECTIONS / 2));
+    const rounds: PairRound[] = [];
+    for (let round = 0; round < SETTINGS.rounds; round++) {
+      const drivers = round % 2 === 0 ? [driver, secondDriver] : [secondDriver, driver];
+      const both = (seconds: number) =>
+        Promise.all([load(ours, oursApp, drivers[0], half, seconds, ours.app!), load(theirs, theirsApp, drivers[1], half, seconds, theirsApp === twin ? 'twin' : theirs.app!)]);
+      await Promise.all([oursApp.heapUsed(), theirsApp.heapUsed()]);
+      await both(SETTINGS.warmupSeconds);
+      const before = await Promise.all([oursApp.counters(), theirsApp.counters()]);
+      const [oursLoad, theirsLoad] = await both(PAIRED_SECONDS);
+      const after = await Promise.all([oursApp.counters(), theirsApp.counters()]);
+      rounds.push({
+        oursCpu: (after[0].cpuMicroseconds - before[0].cpuMicroseconds) / oursLoad.requests,
+        theirsCpu: (after[1].cpuMicroseconds - before[1].cpuMicroseconds) / theirsLoad.requests,
+        oursRequestsPerSecond: oursLoad.requestsPerSecond,
+        theirsRequestsPerSecond: theirsLoad.requestsPerSecond,
+        non2xx: oursLoad.non2xx + oursLoad.errors + theirsLoad.non2xx + theirsLoad.errors,
+      });
+    }
+    return pairFigures(pair, rounds);
+  }
+
+  // One side of a paired window, walking the pool from where its app's rows left off (so every new token is a miss).
+  async function load(row: Row, app: AppProcess, by: LoadDriver, connections: number, duration: number, cursorKey: string): Promise<LoadResult> {
+    const cursor = cursors.get(cursorKey) ?? 0;
+    const tokensFile = row.tokens === 'pool' ? files.pool : files.repeated;
+    const result = await by.run({ url: app.url(row.path), mode: row.tokens!, tokensFile, cursor, connections, duration });
+    cursors.set(cursorKey, (cursor + result.tokensUsed) % SETTINGS.poolSize);
+    return result;
+  }
+
+  /** One measured window of a row, between two readings of the core-speed probe. */
+  async function measureWindow(row: Row): Promise<RowFigures> {
+    const before = await probe.microsecondsPerVerify();
+    const figures = row.app ? await measureRow(row, apps.get(row.app)!) : await measureLimit();
+    const after = await probe.microsecondsPerVerify();
+    return { ...figures, coreSpeedMicroseconds: windowCoreSpeed(before, after) };
+  }
+
+  /**
+   * Measures again, once each, the slowest windows that the machine slowed (core-speed.ts), at most
+   * `MAX_RETAKES` of them, and keeps whichever of the two ran on the faster core. Returns what it did.
+   */
+  async function retakeSlowWindows(): Promise<CoreSpeedReport> {
+    const speedsOf = () => new Map(ROWS.map((row) => [row.id, samples.get(row.id)!.map((f) => f.coreSpeedMicroseconds!)]));
+    const first = slowWindows(speedsOf());
+    const bySlowness = [...first.slow].sort((a, b) => speedsOf().get(b.id)![b.round] - speedsOf().get(a.id)![a.round]);
+    const retakes: CoreSpeedReport['retakes'][number][] = [];
+    for (const { id, round } of bySlowness.slice(0, MAX_RETAKES)) {
+      const rounds = samples.get(id)!;
+      const again = await measureWindow(ROWS.find((row) => row.id === id)!);
+      const kept = again.coreSpeedMicroseconds! < rounds[round].coreSpeedMicroseconds! ? 'retake' : 'first';
+      retakes.push({ row: id, round: round + 1, firstMicroseconds: rounds[round].coreSpeedMicroseconds!, retakeMicroseconds: again.coreSpeedMicroseconds!, kept });
+      if (kept === 'retake') rounds[round] = again;
+    }
+    const last = slowWindows(speedsOf());
+    return {
+      referenceMicroseconds: last.reference,
+      windows: ROWS.length * SETTINGS.rounds,
+      slowAtFirst: first.slow.length,
+      retakes,
+      leftSlow: last.slow.map(({ id, round }) => ({ row: id, round: round + 1, microseconds: samples.get(id)![round].coreSpeedMicroseconds! })),
+    };
   }
 
   async function measureRow(row: Row, app: AppProcess): Promise<RowFigures> {
@@ -175,6 +275,30 @@ async function main(): Promise<void> {
   }
 }
 
+/** A paired window lasts at least 4 s: with 2 s (`--quick`), the control pair read anywhere from 0.96 to 1.33. */
+const PAIRED_SECONDS = Math.max(SETTINGS.seconds, 4);
+
+/** At most this many slow windows are measured again: two per row, about 4 more minutes in a full run. */
+const MAX_RETAKES = ROWS.length * 2;
+
+interface CoreSpeedReport {
+  /** The fastest window speed of the run, µs per ES384 verification of the probe. */
+  readonly referenceMicroseconds: number;
+  readonly windows: number;
+  readonly slowAtFirst: number;
+  readonly retakes: readonly { readonly row: RowId; readonly round: number; readonly firstMicroseconds: number; readonly retakeMicroseconds: number; readonly kept: 'first' | 'retake' }[];
+  readonly leftSlow: readonly { readonly row: RowId; readonly round: number; readonly microseconds: number }[];
+}
+
+function formatCoreSpeed(report: CoreSpeedReport): string {
+  const kept = report.retakes.filter((r) => r.kept === 'retake').length;
+  const left = report.leftSlow.map((w) => `${w.row} round ${w.round} (${w.microseconds.toFixed(0)} us)`).join(', ');
+  return (
+    `core speed: fastest window ${report.referenceMicroseconds.toFixed(0)} us per ES384 verify; ${report.slowAtFirst} of ${report.windows} windows slower by more than ` +
+    `${((SLOW_WINDOW_FACTOR - 1) * 100).toFixed(0)}%, ${report.retakes.length} measured again (${kept} retakes kept); left slow: ${report.leftSlow.length}${left ? ` (${left})` : ''}`
+  );
+}
+
 /** Swaps the positions of two rows in `order`. */
 function swap(order: Row[], a: RowId, b: RowId): void {
   const [i, j] = [order.findIndex((row) => row.id === a), order.findIndex((row) => row.id === b)];
@@ -193,8 +317,8 @@ function formatStackCost(cost: StackCost, of: string): string {
   const us = (value: number) => `${value.toFixed(0)} us`;
   return (
     `a miss over the jose guard's (${of}, CPU per request): ${us(cost.gapOverJose)} = ${us(cost.synchronousSignature)} for checking the signature ` +
-    `synchronously (8a - 8b, the stack's way) + ${us(cost.remainderOverJose)} of the rest (ours beyond the signature, 4 - 8a: ` +
-    `${us(cost.oursBeyondSignature)}; jose's, 6b - 8b: ${us(cost.joseBeyondSignature)})`
+    `synchronously, one turn's checks together (8c - 8b, the stack's way) + ${us(cost.remainderOverJose)} of the rest (ours beyond the signature, 4 - 8c: ` +
+    `${us(cost.oursBeyondSignature)}; jose's, 6b - 8b: ${us(cost.joseBeyondSignature)}); batching the synchronous checks saves ${us(cost.batchingSaves)} (8a - 8c)`
   );
 }
 

@@ -21,8 +21,9 @@ const APPS: [BenchAppName, (config: BenchAppConfig) => DynamicModule][] = [
   ['jose-guard', joseGuardApp],
   ['signature-sync', (config) => signatureOnlyApp(config, 'sync')],
   ['signature-async', (config) => signatureOnlyApp(config, 'async')],
+  ['signature-batched', (config) => signatureOnlyApp(config, 'batched')],
 ];
-const SUB_ANSWERED: Partial<Record<BenchAppName, string>> = { unguarded: 'anonymous', 'empty-guard': 'anonymous', 'signature-sync': SIGNATURE_CHECKED_SUB, 'signature-async': SIGNATURE_CHECKED_SUB };
+const SUB_ANSWERED: Partial<Record<BenchAppName, string>> = { unguarded: 'anonymous', 'empty-guard': 'anonymous', 'signature-sync': SIGNATURE_CHECKED_SUB, 'signature-async': SIGNATURE_CHECKED_SUB, 'signature-batched': SIGNATURE_CHECKED_SUB };
 
 // Only that `npm run bench` measures working apps: each accepts the tokens the bench signs.
 describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
@@ -78,14 +79,14 @@ describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {
   });
 
   // The recipes under comparison have no error contract: that they refuse at all is what matters here.
-  it.each(['passport-recipe', 'jose-guard', 'signature-sync', 'signature-async'] as const)('%s refuses a request without a token', async (name) => {
+  it.each(['passport-recipe', 'jose-guard', 'signature-sync', 'signature-async', 'signature-batched'] as const)('%s refuses a request without a token', async (name) => {
     const res = await request(apps.get(name)!.getHttpServer()).get('/documents');
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ statusCode: 401, message: 'Unauthorized' });
   });
 
   // Its floor is only a floor if it really checks: a token signed by another key is refused.
-  it.each(['signature-sync', 'signature-async'] as const)('%s refuses a token whose signature is not the key\'s', async (name) => {
+  it.each(['signature-sync', 'signature-async', 'signature-batched'] as const)('%s refuses a token whose signature is not the key\'s', async (name) => {
     const forged = signAccessToken({ key: createTestKey('ES384'), issuer: jwks.issuer, header: { kid: key.kid } });
     const res = await request(apps.get(name)!.getHttpServer()).get('/documents').set('Authorization', `Bearer ${forged}`);
     expect(res.status).toBe(401);
