@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     return pairFigures(pair, rounds);
   }
 
-  // One side of a paired window, walking the pool from where its app's rows left off (so every new token is a miss).
+  // One load of a row's app by one driver, walking the pool from where that app left off (so every new token is a miss).
   async function load(row: Row, app: AppProcess, by: LoadDriver, connections: number, duration: number, cursorKey: string): Promise<LoadResult> {
     const cursor = cursors.get(cursorKey) ?? 0;
     const tokensFile = row.tokens === 'pool' ? files.pool : files.repeated;
@@ -241,19 +241,13 @@ async function main(): Promise<void> {
   }
 
   async function measureRow(row: Row, app: AppProcess): Promise<RowFigures> {
-    const tokensFile = row.tokens === 'pool' ? files.pool : files.repeated;
-    const load = async (duration: number) => {
-      const cursor = cursors.get(row.app!) ?? 0;
-      const result = await driver.run({ url: app.url(row.path), mode: row.tokens!, tokensFile, cursor, connections: CONNECTIONS, duration });
-      cursors.set(row.app!, (cursor + result.tokensUsed) % SETTINGS.poolSize);
-      return result;
-    };
+    const loadFor = (duration: number) => load(row, app, driver, CONNECTIONS, duration, row.app!);
     // A full collection first: the garbage of the app's previous row (a miss row's cache churn) is not
     // collected on this row's time. This row's own garbage is, during its warm-up and its window.
     await app.heapUsed();
-    await load(SETTINGS.warmupSeconds);
+    await loadFor(SETTINGS.warmupSeconds);
     const before = await app.counters(); // also resets the app's event-loop delay histogram
-    const result = await load(SETTINGS.seconds);
+    const result = await loadFor(SETTINGS.seconds);
     const after = await app.counters();
     const perRequest = (after.fullVerifications - before.fullVerifications) / result.requests;
     return {
