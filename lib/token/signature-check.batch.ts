@@ -10,8 +10,8 @@ interface PendingCheck {
  * Runs the synchronous signature checks (jsonwebtoken's) of the requests read in one turn of the event loop
  * together, in its check phase: every request is parsed first, then every signature is checked one after the
  * other, then every verified request goes on. Checked one by one between the parsing and answering of other
- * requests, each ~0.6 ms ECDSA verification starts with its code and tables out of the CPU's caches: under load
- * a miss cost about 30% more CPU that way (bench/README.md). A lone request waits one turn, a few µs.
+ * requests (most likely with the ECDSA code and tables, and the HTTP code, pushed out of the CPU's caches by each
+ * other), a miss cost about 30% more CPU under load (measured, bench/README.md). A lone request waits one turn.
  * Nothing is skipped: every check runs, and each caller gets its own outcome.
  */
 export class SignatureCheckBatch {
