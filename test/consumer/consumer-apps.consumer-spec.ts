@@ -13,7 +13,7 @@ import { startConsumerApp } from '../helpers/consumer-app';
 
 /**
  * What a new user does: `npm pack` this repository, `npm install` the tarball (plain, no
- * --legacy-peer-deps) into an app laid out as the NestJS CLI generates it, paste the README's Quick start,
+ * --legacy-peer-deps; --strict-peer-deps, so that a peer range npm would override fails the install) into an app laid out as the NestJS CLI generates it, paste the README's Quick start,
  * compile with the app's own TypeScript (strict, skipLibCheck: false) and call it.
  */
 const root = resolve(__dirname, '../..');
@@ -62,7 +62,7 @@ beforeAll(async () => {
     }
     copyFileSync(join(__dirname, 'options.type-check.ts'), join(dir, 'src/options.type-check.ts'));
     // The three installs run side by side and share npm's cache; each is awaited by its own test.
-    const install = runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, ...app.peers], dir, 300_000);
+    const install = runCommand('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--strict-peer-deps', '--loglevel=error', tarball, ...app.peers], dir, 300_000);
     installs.set(app.name, install.then(({ ms }) => ms));
     install.catch(() => undefined); // reported by the app's install test
   }
