@@ -220,8 +220,9 @@ async function main(): Promise<void> {
    */
   async function retakeSlowWindows(): Promise<CoreSpeedReport> {
     const speedsOf = () => new Map(ROWS.map((row) => [row.id, samples.get(row.id)!.map((f) => f.coreSpeedMicroseconds!)]));
-    const first = slowWindows(speedsOf());
-    const bySlowness = [...first.slow].sort((a, b) => speedsOf().get(b.id)![b.round] - speedsOf().get(a.id)![a.round]);
+    const speeds = speedsOf();
+    const first = slowWindows(speeds);
+    const bySlowness = [...first.slow].sort((a, b) => speeds.get(b.id)![b.round] - speeds.get(a.id)![a.round]);
     const retakes: CoreSpeedReport['retakes'][number][] = [];
     for (const { id, round } of bySlowness.slice(0, MAX_RETAKES)) {
       const rounds = samples.get(id)!;
