@@ -97,7 +97,7 @@ export class LogtoAuthGuard implements CanActivate {
   private assertAllowed(context: ExecutionContext, channel: AuthContext, request: AuthRequest, rules: RouteAuthRules, user: LogtoUser): void {
     channel.assertStillValid?.(context, user); // a connection outlives its token: each message checks exp
     assertScopes(user.scopes, rules); // -> scope check
-    assertOrganization(user, rules.organization, request.params, this.options); // -> organization rules
+    assertOrganization(user, rules.organization, request, this.options); // -> organization rules
   }
 
   // Always a rejected promise, so that a refusal reaches every caller the same way.

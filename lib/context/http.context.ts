@@ -12,12 +12,14 @@ export class HttpAuthContext implements AuthContext {
     private readonly realm: string,
   ) {}
 
+  // The request is the first argument of an HTTP execution: what switchToHttp().getRequest() returns, without
+  // the three closures switchToHttp() assigns to the context on every call.
   getRequest(context: ExecutionContext): AuthRequest {
-    return context.switchToHttp().getRequest<AuthRequest>();
+    return context.getArgByIndex<AuthRequest>(0);
   }
 
   getUser(context: ExecutionContext): LogtoUser | undefined {
-    return context.switchToHttp().getRequest<AuthRequest>().user;
+    return this.getRequest(context).user;
   }
 
   setUser(_context: ExecutionContext, request: AuthRequest, user: LogtoUser): void {

@@ -6,6 +6,11 @@ import { holdsApiAudience, tenantOfIssuer } from '../token/access-token.audience
 
 export type RouteParams = Readonly<Record<string, unknown>> | undefined;
 
+/** Where a route's path parameters are read from: the request, read only when a rule names one. */
+export interface RouteParamsSource {
+  readonly params?: RouteParams;
+}
+
 /**
  * The organization rules of a route: `@RequireOrganization()` needs a token that acts for an
  * organization, and with `param` for exactly the organization named in the path. Organization tokens
@@ -15,7 +20,7 @@ export type RouteParams = Readonly<Record<string, unknown>> | undefined;
 export function assertOrganization(
   user: LogtoUser,
   requirement: OrganizationRequirement | undefined,
-  params: RouteParams,
+  request: RouteParamsSource,
   options: Pick<ResolvedLogtoAuthOptions, 'organizations' | 'tenants'>,
 ): void {
   if (!requirement) {
@@ -26,7 +31,7 @@ export function assertOrganization(
   }
   if (user.organizationId === undefined) throw new LogtoAuthException('organization_required');
   // Exact comparison with the decoded path segment: a token for organization A never acts on B's route.
-  if (requirement.param !== undefined && params?.[requirement.param] !== user.organizationId) {
+  if (requirement.param !== undefined && request.params?.[requirement.param] !== user.organizationId) {
     throw new LogtoAuthException('organization_mismatch');
   }
 }

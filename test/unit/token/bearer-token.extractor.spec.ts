@@ -51,6 +51,7 @@ describe('readAuthorizationHeader', () => {
   it('refuses two Authorization headers, which Node would silently reduce to the first', () => {
     const rawHeaders = ['Authorization', 'Bearer a', 'Host', 'x', 'AUTHORIZATION', 'Bearer b'];
     expect(reasonOf(() => readAuthorizationHeader({ headers: { authorization: 'Bearer a' }, rawHeaders }))).toBe('invalid_header_format');
+    expect(reasonOf(() => readAuthorizationHeader({ headers: { authorization: 'Bearer a' }, raw: { rawHeaders } }))).toBe('invalid_header_format');
     expect(reasonOf(() => readAuthorizationHeader({ headers: { authorization: ['a', 'b'] } }))).toBe('invalid_header_format');
   });
 });
