@@ -17,7 +17,8 @@ import { LogtoAuthCounters, LogtoTokenCache } from '../lib';
 
 const APPS: Record<BenchAppName, (config: BenchAppConfig) => DynamicModule> = {
   unguarded: unguardedApp,
-  'empty-guard': emptyGuardApp,
+  'empty-guard': () => emptyGuardApp(),
+  'empty-guard-user': () => emptyGuardApp(true),
   'logto-module': logtoModuleApp,
   'passport-recipe': passportRecipeApp,
   'jose-guard': joseGuardApp,

@@ -24,6 +24,8 @@ export interface Pair {
 export const PAIRS: readonly Pair[] = [
   { id: 'control', name: 'control: repeated token vs the same app again (reads 1 if the method is exact)', ours: 'module-repeated', theirs: 'module-repeated' },
   { id: 'hits-empty-guard', name: 'repeated token vs empty guard', ours: 'module-repeated', theirs: 'empty-guard', atLeast: 0.95 },
+  { id: 'handover', name: 'empty guard that sets request.user vs empty guard (what handing over the caller costs)', ours: 'empty-guard-user', theirs: 'empty-guard' },
+  { id: 'hits-handover', name: 'repeated token vs empty guard that sets request.user', ours: 'module-repeated', theirs: 'empty-guard-user' },
   { id: 'hits-unguarded', name: 'repeated token vs unguarded route', ours: 'module-repeated', theirs: 'unguarded', atLeast: 0.9 },
   { id: 'scoped-unscoped', name: '@Scopes route vs unscoped route (same token)', ours: 'module-repeated', theirs: 'module-unscoped', atLeast: 0.97 },
   { id: 'new-jose', name: 'new token vs jose guard (new token)', ours: 'module-new', theirs: 'jose-new', atLeast: 0.95, gapAtMost: 40 },

@@ -38,6 +38,7 @@ interface Row {
 const ROWS: readonly Row[] = [
   { id: 'unguarded', label: '1. unguarded route (HTTP stack ceiling)', app: 'unguarded', tokens: 'repeated' },
   { id: 'empty-guard', label: '2. empty global APP_GUARD (returns true), repeated token', app: 'empty-guard', tokens: 'repeated' },
+  { id: 'empty-guard-user', label: '2b. empty global APP_GUARD that hands over a caller (sets request.user), repeated token', app: 'empty-guard-user', tokens: 'repeated' },
   { id: 'module-repeated', label: '3a. nestjs-logto, repeated token, @Scopes route (cache hits)', app: 'logto-module', tokens: 'repeated' },
   { id: 'module-unscoped', label: '3b. nestjs-logto, repeated token, no @Scopes (cache hits)', app: 'logto-module', tokens: 'repeated', path: UNSCOPED_PATH },
   { id: 'module-new', label: '4. nestjs-logto, new token every request (misses)', app: 'logto-module', tokens: 'pool' },

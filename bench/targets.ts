@@ -4,6 +4,7 @@ import { atLeast, atMost, RowFigures, Target } from './report';
 export type RowId =
   | 'unguarded'
   | 'empty-guard'
+  | 'empty-guard-user'
   | 'module-repeated'
   | 'module-unscoped'
   | 'module-new'

@@ -9,7 +9,7 @@ export interface BenchAppConfig {
   readonly cacheMaxEntries: number;
 }
 
-export type BenchAppName = 'unguarded' | 'empty-guard' | 'logto-module' | 'passport-recipe' | 'jose-guard' | 'signature-sync' | 'signature-async' | 'signature-batched';
+export type BenchAppName = 'unguarded' | 'empty-guard' | 'empty-guard-user' | 'logto-module' | 'passport-recipe' | 'jose-guard' | 'signature-sync' | 'signature-async' | 'signature-batched';
 
 /**
  * The route every app serves: GET /documents, answered with the caller's `sub` by the same handler

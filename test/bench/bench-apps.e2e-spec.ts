@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_PATH, BenchAppConfig, BenchAppName, UNSCOPED_PATH } from '../../bench/apps/bench-app-config';
-import { emptyGuardApp } from '../../bench/apps/empty-guard.app';
+import { emptyGuardApp, HANDED_OVER_USER } from '../../bench/apps/empty-guard.app';
 import { joseGuardApp } from '../../bench/apps/jose-guard.app';
 import { logtoModuleApp } from '../../bench/apps/logto-module.app';
 import { passportRecipeApp } from '../../bench/apps/passport-recipe.app';
@@ -15,7 +15,8 @@ import { ADAPTERS, createTestApp } from '../helpers/test-app';
 
 const APPS: [BenchAppName, (config: BenchAppConfig) => DynamicModule][] = [
   ['unguarded', unguardedApp],
-  ['empty-guard', emptyGuardApp],
+  ['empty-guard', () => emptyGuardApp()],
+  ['empty-guard-user', () => emptyGuardApp(true)],
   ['logto-module', logtoModuleApp],
   ['passport-recipe', passportRecipeApp],
   ['jose-guard', joseGuardApp],
@@ -23,7 +24,7 @@ const APPS: [BenchAppName, (config: BenchAppConfig) => DynamicModule][] = [
   ['signature-async', (config) => signatureOnlyApp(config, 'async')],
   ['signature-batched', (config) => signatureOnlyApp(config, 'batched')],
 ];
-const SUB_ANSWERED: Partial<Record<BenchAppName, string>> = { unguarded: 'anonymous', 'empty-guard': 'anonymous', 'signature-sync': SIGNATURE_CHECKED_SUB, 'signature-async': SIGNATURE_CHECKED_SUB, 'signature-batched': SIGNATURE_CHECKED_SUB };
+const SUB_ANSWERED: Partial<Record<BenchAppName, string>> = { unguarded: 'anonymous', 'empty-guard': 'anonymous', 'empty-guard-user': HANDED_OVER_USER.sub, 'signature-sync': SIGNATURE_CHECKED_SUB, 'signature-async': SIGNATURE_CHECKED_SUB, 'signature-batched': SIGNATURE_CHECKED_SUB };
 
 // Only that `npm run bench` measures working apps: each accepts the tokens the bench signs.
 describe.each(ADAPTERS)('the apps of npm run bench over %s', (adapter) => {

@@ -15,6 +15,7 @@ const row = (requestsPerSecond: number, cpuMicrosecondsPerRequest: number, extra
 const FIGURES: Figures = {
   unguarded: row(10_000, 100),
   'empty-guard': row(9_800, 102),
+  'empty-guard-user': row(9_500, 105),
   'module-repeated': row(9_000, 112),
   'module-unscoped': row(9_100, 110),
   'module-new': row(1_400, 700, { eventLoopDelayP99Ms: 3.5 }),
