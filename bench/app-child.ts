@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const counters = countFullVerifications(app, config.app);
   // 1 ms, the finest Node accepts (the default 10 ms could not see a 1 ms signature check).
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-  loopDelay.enable();
+  // Under callgrind (instructions.ts) its 1 ms timer would tick some 50 times as often per request: left off.
+  if (!process.env.BENCH_UNDER_CALLGRIND) loopDelay.enable();
   const profiler = new Session();
   const reply = (message: AppReply) => process.send?.(message);
   process.on('message', (request: AppRequest) => {

@@ -56,20 +56,32 @@ export class AppProcess {
     readonly origin: string,
   ) {}
 
+  /** The process id (under callgrind, valgrind's: the same process, so node's perf map is named after it). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** The address of one of the app's routes (`GET /documents` by default). */
   url(path: string = BENCH_PATH): string {
     return `${this.origin}${path}`;
   }
 
-  /** `cpuProfileDir`: run the app under `node --cpu-prof`; the profile is written when it stops. */
-  static async start(config: BenchAppConfig, cpuProfileDir?: string): Promise<AppProcess> {
+  /**
+   * `cpuProfileDir`: run the app under `node --cpu-prof`; the profile is written when it stops. `callgrindOut`:
+   * run it under valgrind's callgrind (about 50 times slower), writing there, with node's perf map of its JIT code.
+   */
+  static async start(config: BenchAppConfig, cpuProfileDir?: string, callgrindOut?: string): Promise<AppProcess> {
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${config.app}.cpuprofile`] : [];
+    const runner = callgrindOut
+      ? { execPath: 'valgrind', execArgv: ['--tool=callgrind', '-q', `--callgrind-out-file=${callgrindOut}`, process.execPath, '--perf-basic-prof', '--expose-gc'], underCallgrind: '1' }
+      : { execArgv: ['--expose-gc', ...profile], underCallgrind: '' };
     const child = fork(join(here, 'app-child.js'), [], {
-      execArgv: ['--expose-gc', ...profile],
+      execPath: runner.execPath,
+      execArgv: runner.execArgv,
       // Its own session, so its own scheduling group (Linux autogroup): two apps sharing the core in a paired
       // window get half of it each, however many threads each runs (jose's WebCrypto uses libuv's pool).
       detached: true,
-      env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config) },
+      env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config), BENCH_UNDER_CALLGRIND: runner.underCallgrind },
     });
     pin(child, PINNING?.appCore);
     const ready = await new Promise<AppReply & { type: 'ready' }>((resolve, reject) => {

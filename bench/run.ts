@@ -10,6 +10,7 @@ import { TEST_AUDIENCE } from '../test/helpers/sign-token';
 import { bestOfRounds, formatMarkdown, formatTable, formatTargets, machine, medianOfRounds, RowFigures, Target } from './report';
 import { checkMemory, checkUnknownKidSingleFlight } from './checks';
 import { measureCacheLookup } from './cache-lookup';
+import { formatInstructions, measureInstructions } from './instructions';
 import { startFixture } from './fixture';
 import { profileMain } from './profile';
 import { Figures, NEW_TOKEN_ROWS, performanceTargets, RowId, serialBound, SerialBound, stackCost, StackCost } from './targets';
@@ -18,8 +19,8 @@ const quick = process.argv.includes('--quick');
 // `--cpu-prof`: every app under test runs under `node --cpu-prof`; profiles land in bench/profiles/.
 const cpuProfileDir = process.argv.includes('--cpu-prof') ? join(__dirname, '../../../bench/profiles') : undefined;
 const SETTINGS = quick
-  ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000, breakdownTokens: 300 }
-  : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000, breakdownTokens: 1_000 };
+  ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000, breakdownTokens: 300, callgrindRequests: { warmup: 1_000, measured: 500 } }
+  : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000, breakdownTokens: 1_000, callgrindRequests: { warmup: 3_000, measured: 2_000 } };
 // Enough to keep the app's core saturated even when the driver's core is shared; fewer connections
 // measure the round trip more than the app (on this machine, 10 left the unguarded app 27% idle).
 // `--connections=N` changes it: with 1, no guard can batch its verifications (see bench/README.md).
@@ -117,6 +118,9 @@ async function main(): Promise<void> {
       rounds: SETTINGS.rounds,
     });
 
+    // The hit path's rows once more, counted in instructions (after every timed row: callgrind takes a core).
+    const instructions = await measureInstructions(fixture, HIT_PATH_APPS, SETTINGS.callgrindRequests.warmup, SETTINGS.callgrindRequests.measured);
+
     const rowFigures = Object.values(medians);
     const targets: Target[] = [
       ...performanceTargets(medians),
@@ -132,6 +136,7 @@ async function main(): Promise<void> {
     console.log(`\n${formatPairs(pairs)}`);
     console.log(`\n${formatTargets(targets)}\n\n${formatTargets(bestRoundTargets)}\n\n${formatTargets(targetsOfPairs)}`);
     console.log(`\n${formatMissBreakdown(missBreakdown)}`);
+    console.log(`\n${formatInstructions(instructions)}`);
     console.log(`\ncache hit alone: ${JSON.stringify(cacheLookup)}\nunknown kid: ${JSON.stringify(unknownKid)}\nmemory: ${JSON.stringify(memory)}`);
     const after = machine();
     const results = {
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
       pairedTargets: targetsOfPairs,
       cacheLookup,
       missBreakdown,
+      instructions,
       unknownKid,
       memory,
     };
@@ -271,6 +277,9 @@ async function main(): Promise<void> {
   }
 }
 
+/** The apps counted in instructions: the empty guard, the handover guard and the module, with the repeated token. */
+const HIT_PATH_APPS: readonly BenchAppName[] = ['empty-guard', 'empty-guard-user', 'logto-module'];
+
 /** A paired window lasts at least 4 s: with 2 s (`--quick`), the control pair read anywhere from 0.96 to 1.33. */
 const PAIRED_SECONDS = Math.max(SETTINGS.seconds, 4);
 
@@ -318,7 +327,18 @@ function formatStackCost(cost: StackCost, of: string): string {
   );
 }
 
-const run = process.argv.includes('--profile') ? profileMain : main;
+/** `--instructions`: only the instruction counts (about 5 minutes), printed, not written to results.json. */
+async function instructionsMain(): Promise<void> {
+  const fixture = await startFixture({ poolSize: 1 });
+  try {
+    const { warmup, measured } = SETTINGS.callgrindRequests;
+    console.log(formatInstructions(await measureInstructions(fixture, HIT_PATH_APPS, warmup, measured)));
+  } finally {
+    await fixture.close();
+  }
+}
+
+const run = process.argv.includes('--profile') ? profileMain : process.argv.includes('--instructions') ? instructionsMain : main;
 void run().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
