@@ -32,6 +32,9 @@ function pin(child: ChildProcess, core: number | undefined): void {
   execFileSync('taskset', ['-a', '-c', '-p', String(core), String(child.pid)], { stdio: 'ignore' });
 }
 
+/** `--perf-basic-prof` turns V8's log on: it goes beside the callgrind dump, not into the working directory. */
+export const v8LogFile = (callgrindOut: string): string => `${callgrindOut}.v8.log`;
+
 /** Sends one message and waits for the first reply of the expected type. */
 function ask<T extends { type: string }>(child: ChildProcess, message: object, replyType: T['type']): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -73,7 +76,7 @@ export class AppProcess {
   static async start(config: BenchAppConfig, cpuProfileDir?: string, callgrindOut?: string): Promise<AppProcess> {
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${config.app}.cpuprofile`] : [];
     const runner = callgrindOut
-      ? { execPath: 'valgrind', execArgv: ['--tool=callgrind', '-q', `--callgrind-out-file=${callgrindOut}`, process.execPath, '--perf-basic-prof', '--expose-gc'], underCallgrind: '1' }
+      ? { execPath: 'valgrind', execArgv: ['--tool=callgrind', '-q', `--callgrind-out-file=${callgrindOut}`, process.execPath, '--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${v8LogFile(callgrindOut)}`, '--expose-gc'], underCallgrind: '1' }
       : { execArgv: ['--expose-gc', ...profile], underCallgrind: '' };
     const child = fork(join(here, 'app-child.js'), [], {
       execPath: runner.execPath,

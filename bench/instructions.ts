@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchAppName } from './apps/bench-app-config';
 import { parsePerfMap, readCallgrindDump } from './callgrind-profile';
-import { AppProcess, LoadDriver } from './children';
+import { AppProcess, LoadDriver, v8LogFile } from './children';
 import { Fixture } from './fixture';
 
 /** Nest's guard step of a request: `GuardsConsumer.tryActivate`, every global guard's `canActivate` inside. */
@@ -46,7 +46,7 @@ export async function measureInstructions(fixture: Fixture, apps: readonly Bench
         figures.push({ app: name, requests: measured.requests, perRequest: dump.total / measured.requests, guardStepPerRequest: dump.matched / measured.requests });
       } finally {
         await app.stop();
-        for (const file of [out, `${out}.1`, perfMap]) rmSync(file, { force: true });
+        for (const file of [out, `${out}.1`, v8LogFile(out), perfMap]) rmSync(file, { force: true });
       }
     }
   } finally {

@@ -19,7 +19,7 @@ const quick = process.argv.includes('--quick');
 // `--cpu-prof`: every app under test runs under `node --cpu-prof`; profiles land in bench/profiles/.
 const cpuProfileDir = process.argv.includes('--cpu-prof') ? join(__dirname, '../../../bench/profiles') : undefined;
 const SETTINGS = quick
-  ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000, breakdownTokens: 300, callgrindRequests: { warmup: 1_000, measured: 500 } }
+  ? { rounds: 3, warmupSeconds: 1, seconds: 2, poolSize: 3_000, cacheMaxEntries: 1_000, memoryTokens: 20_000, breakdownTokens: 300, callgrindRequests: { warmup: 3_000, measured: 500 } }
   : { rounds: 5, warmupSeconds: 2, seconds: 6, poolSize: 12_000, cacheMaxEntries: 10_000, memoryTokens: 100_000, breakdownTokens: 1_000, callgrindRequests: { warmup: 3_000, measured: 2_000 } };
 // Enough to keep the app's core saturated even when the driver's core is shared; fewer connections
 // measure the round trip more than the app (on this machine, 10 left the unguarded app 27% idle).
@@ -277,7 +277,11 @@ async function main(): Promise<void> {
   }
 }
 
-/** The apps counted in instructions: the empty guard, the handover guard and the module, with the repeated token. */
+/**
+ * The apps counted in instructions: the empty guard, the handover guard and the module, with the repeated token.
+ * Warm-up is 3,000 requests even with `--quick`: after 1,000 the JIT had not settled (the module's guard step read
+ * 73,000 instructions, 26,000 once settled).
+ */
 const HIT_PATH_APPS: readonly BenchAppName[] = ['empty-guard', 'empty-guard-user', 'logto-module'];
 
 /** A paired window lasts at least 4 s: with 2 s (`--quick`), the control pair read anywhere from 0.96 to 1.33. */
