@@ -76,15 +76,15 @@ export class AppProcess {
   static async start(config: BenchAppConfig, cpuProfileDir?: string, callgrindOut?: string): Promise<AppProcess> {
     const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${config.app}.cpuprofile`] : [];
     const runner = callgrindOut
-      ? { execPath: 'valgrind', execArgv: ['--tool=callgrind', '-q', `--callgrind-out-file=${callgrindOut}`, process.execPath, '--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${v8LogFile(callgrindOut)}`, '--expose-gc'], underCallgrind: '1' }
-      : { execArgv: ['--expose-gc', ...profile], underCallgrind: '' };
+      ? { execPath: 'valgrind', execArgv: ['--tool=callgrind', '-q', `--callgrind-out-file=${callgrindOut}`, process.execPath, '--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${v8LogFile(callgrindOut)}`, '--expose-gc'] }
+      : { execArgv: ['--expose-gc', ...profile] };
     const child = fork(join(here, 'app-child.js'), [], {
       execPath: runner.execPath,
       execArgv: runner.execArgv,
       // Its own session, so its own scheduling group (Linux autogroup): two apps sharing the core in a paired
       // window get half of it each, however many threads each runs (jose's WebCrypto uses libuv's pool).
       detached: true,
-      env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config), BENCH_UNDER_CALLGRIND: runner.underCallgrind },
+      env: { ...process.env, BENCH_APP_CONFIG: JSON.stringify(config), BENCH_UNDER_CALLGRIND: callgrindOut ? '1' : '' },
     });
     pin(child, PINNING?.appCore);
     const ready = await new Promise<AppReply & { type: 'ready' }>((resolve, reject) => {

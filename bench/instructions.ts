@@ -25,32 +25,33 @@ export interface InstructionFigures {
  * that each turn of the event loop serves one request (with more, the whole process's count follows timing).
  * Unlike CPU time, untouched by a slow core or another process. Null when valgrind is not installed.
  */
-export async function measureInstructions(fixture: Fixture, apps: readonly BenchAppName[], warmup: number, requests: number): Promise<InstructionFigures[] | null> {
+export async function measureInstructions(
+  fixture: Fixture,
+  driver: LoadDriver,
+  apps: readonly BenchAppName[],
+  warmup: number,
+  requests: number,
+): Promise<InstructionFigures[] | null> {
   if (!hasCallgrind()) return null;
-  const driver = new LoadDriver();
   const figures: InstructionFigures[] = [];
-  try {
-    for (const name of apps) {
-      const out = join(tmpdir(), `nestjs-logto-bench-${name}-${process.pid}.callgrind`);
-      const app = await AppProcess.start(fixture.config(name, 10_000), undefined, out);
-      const perfMap = `/tmp/perf-${app.pid}.map`;
-      try {
-        const load = (amount: number) => driver.run({ url: app.url(), mode: 'repeated', tokensFile: fixture.files.repeated, cursor: 0, connections: 1, amount });
-        await load(warmup);
-        execFileSync('callgrind_control', ['--zero', String(app.pid)], { stdio: 'ignore' });
-        const measured = await load(requests);
-        execFileSync('callgrind_control', ['--dump', String(app.pid)], { stdio: 'ignore' });
-        if (measured.non2xx + measured.errors > 0) throw new Error(`${name} under callgrind: ${measured.non2xx + measured.errors} requests failed`);
-        const dump = readCallgrindDump(readFileSync(`${out}.1`, 'utf8'), parsePerfMap(readFileSync(perfMap, 'utf8')), GUARD_STEP);
-        if (dump.matchedNames.length === 0) throw new Error(`${name} under callgrind: no guard step (${GUARD_STEP}) in the dump`);
-        figures.push({ app: name, requests: measured.requests, perRequest: dump.total / measured.requests, guardStepPerRequest: dump.matched / measured.requests });
-      } finally {
-        await app.stop();
-        for (const file of [out, `${out}.1`, v8LogFile(out), perfMap]) rmSync(file, { force: true });
-      }
+  for (const name of apps) {
+    const out = join(tmpdir(), `nestjs-logto-bench-${name}-${process.pid}.callgrind`);
+    const app = await AppProcess.start(fixture.config(name, 10_000), undefined, out);
+    const perfMap = `/tmp/perf-${app.pid}.map`;
+    try {
+      const load = (amount: number) => driver.run({ url: app.url(), mode: 'repeated', tokensFile: fixture.files.repeated, cursor: 0, connections: 1, amount });
+      await load(warmup);
+      execFileSync('callgrind_control', ['--zero', String(app.pid)], { stdio: 'ignore' });
+      const measured = await load(requests);
+      execFileSync('callgrind_control', ['--dump', String(app.pid)], { stdio: 'ignore' });
+      if (measured.non2xx + measured.errors > 0) throw new Error(`${name} under callgrind: ${measured.non2xx + measured.errors} requests failed`);
+      const dump = readCallgrindDump(readFileSync(`${out}.1`, 'utf8'), parsePerfMap(readFileSync(perfMap, 'utf8')), GUARD_STEP);
+      if (dump.matchedNames.length === 0) throw new Error(`${name} under callgrind: no guard step (${GUARD_STEP}) in the dump`);
+      figures.push({ app: name, requests: measured.requests, perRequest: dump.total / measured.requests, guardStepPerRequest: dump.matched / measured.requests });
+    } finally {
+      await app.stop();
+      for (const file of [out, `${out}.1`, v8LogFile(out), perfMap]) rmSync(file, { force: true });
     }
-  } finally {
-    driver.stop();
   }
   return figures;
 }

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     });
 
     // The hit path's rows once more, counted in instructions (after every timed row: callgrind takes a core).
-    const instructions = await measureInstructions(fixture, HIT_PATH_APPS, SETTINGS.callgrindRequests.warmup, SETTINGS.callgrindRequests.measured);
+    const instructions = await measureInstructions(fixture, driver, HIT_PATH_APPS, SETTINGS.callgrindRequests.warmup, SETTINGS.callgrindRequests.measured);
 
     const rowFigures = Object.values(medians);
     const targets: Target[] = [
@@ -334,10 +334,12 @@ function formatStackCost(cost: StackCost, of: string): string {
 /** `--instructions`: only the instruction counts (about 5 minutes), printed, not written to results.json. */
 async function instructionsMain(): Promise<void> {
   const fixture = await startFixture({ poolSize: 1 });
+  const driver = new LoadDriver();
   try {
     const { warmup, measured } = SETTINGS.callgrindRequests;
-    console.log(formatInstructions(await measureInstructions(fixture, HIT_PATH_APPS, warmup, measured)));
+    console.log(formatInstructions(await measureInstructions(fixture, driver, HIT_PATH_APPS, warmup, measured)));
   } finally {
+    driver.stop();
     await fixture.close();
   }
 }
